@@ -1,0 +1,21 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// FatalScreen explains why Relais cannot open (the folder is in use by
+// another window, damaged, foreign…) to a person who started it from an
+// icon and would otherwise see nothing happen.
+func FatalScreen(message string, quit func()) fyne.CanvasObject {
+	msg := widget.NewLabel(message)
+	msg.Wrapping = fyne.TextWrapWord
+	title := widget.NewLabelWithStyle(lang.L("Relais cannot open"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	card := container.NewVBox(title, msg, container.NewHBox(widget.NewButton(lang.L("Close"), quit)))
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 220), card))
+}

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A section of the home screen, chosen in the navigation list.
+type section struct {
+	id    string
+	title func() string // translated when shown, so a language change applies
+	icon  fyne.Resource
+	panel func(u *UI) fyne.CanvasObject
+}
+
+// Section ids.
+const (
+	sectionHome     = "home"
+	sectionAgenda   = "agenda"
+	sectionPeople   = "people"
+	sectionGuides   = "guides"
+	sectionRadar    = "radar"
+	sectionNetwork  = "network"
+	sectionSettings = "settings"
+)
+
+func sections() []section {
+	return []section{
+		{sectionHome, func() string { return lang.L("Home") }, theme.HomeIcon(), (*UI).welcomePanel},
+		{sectionAgenda, func() string { return lang.L("Agenda") }, theme.CalendarIcon(), comingPanel(
+			func() string { return lang.L("Agenda") },
+			func() string {
+				return lang.L("Book appointments for online procedures, print the slip with the documents to bring, check people in and keep the walk-in queue.")
+			})},
+		{sectionPeople, func() string { return lang.L("People") }, theme.AccountIcon(), comingPanel(
+			func() string { return lang.L("People") },
+			func() string {
+				return lang.L("Find or register a person in seconds, with only the data needed and their consent before anything is shared.")
+			})},
+		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), comingPanel(
+			func() string { return lang.L("Guides") },
+			func() string {
+				return lang.L("Follow an online form step by step beside the person, and note how autonomous they were: done for, done with, or done alone.")
+			})},
+		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), comingPanel(
+			func() string { return lang.L("Radar") },
+			func() string {
+				return lang.L("See who dropped off the radar (missed appointments, unfinished procedures, deadlines near) and follow up with them.")
+			})},
+		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), comingPanel(
+			func() string { return lang.L("Network") },
+			func() string {
+				return lang.L("Share appointments and follow-ups with the partner centres of your network, directly between computers, without any cloud.")
+			})},
+		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel},
+	}
+}
+
+// homeScreen is the signed-in window: a header, the navigation list and the
+// current section.
+type homeScreen struct {
+	nav      *widget.List
+	centre   *widget.Label
+	content  *fyne.Container
+	lockNow  *widget.Button
+	sections []section
+	current  string
+	panel    fyne.CanvasObject
+	greeting *widget.Label
+	settings *settingsPanel
+}
+
+// showHome shows the home screen on its welcome section.
+func (u *UI) showHome() { u.showHomeAt(sectionHome) }
+
+func (u *UI) showHomeAt(id string) {
+	acc := u.session.Account
+	h := &homeScreen{sections: sections(), content: container.NewStack()}
+	u.home = h
+
+	h.centre = widget.NewLabelWithStyle(u.session.Centre.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.centre.SizeName = theme.SizeNameSubHeadingText
+	h.centre.Truncation = fyne.TextTruncateEllipsis
+	who := widget.NewLabelWithStyle(lang.L("{{.Name}} · {{.Role}}", map[string]any{"Name": acc.Name, "Role": roleName(acc.Role)}),
+		fyne.TextAlignTrailing, fyne.TextStyle{})
+	h.lockNow = widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
+	header := container.NewBorder(nil, nil,
+		container.NewHBox(u.logo(36)),
+		container.NewHBox(widget.NewIcon(theme.AccountIcon()), who, h.lockNow),
+		h.centre)
+
+	h.nav = widget.NewList(
+		func() int { return len(h.sections) },
+		func() fyne.CanvasObject {
+			// The template's text is never shown: it sets the list's width.
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Paramètres généraux"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(h.sections[i].icon)
+			row.Objects[1].(*widget.Label).SetText(h.sections[i].title())
+		})
+	h.nav.OnSelected = func(i widget.ListItemID) { u.openSection(h.sections[i].id) }
+
+	u.show(screenHome, container.NewBorder(
+		container.NewVBox(container.NewPadded(header), widget.NewSeparator()),
+		nil,
+		container.NewHBox(h.nav, widget.NewSeparator()),
+		nil,
+		h.content,
+	))
+	for i, s := range h.sections {
+		if s.id == id {
+			h.nav.Select(i) // opens the section
+		}
+	}
+}
+
+// openSection replaces the right-hand side with the section's panel.
+func (u *UI) openSection(id string) {
+	h := u.home
+	for _, s := range h.sections {
+		if s.id == id {
+			h.current = id
+			h.panel = s.panel(u)
+			h.content.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewPadded(h.panel)))}
+			h.content.Refresh()
+			return
+		}
+	}
+}
+
+// welcomePanel greets the person with the date and their centre.
+func (u *UI) welcomePanel() fyne.CanvasObject {
+	acc := u.session.Account
+	u.home.greeting = heading(lang.L("Hello {{.Name}}", map[string]any{"Name": acc.Name}))
+	date := subheading(lang.L("Today is {{.Date}}.", map[string]any{"Date": longDate(time.Now())}))
+	return container.NewVBox(
+		u.home.greeting,
+		date,
+		paragraph(lang.L("You are working at {{.Centre}}.", map[string]any{"Centre": u.session.Centre.Name})),
+		widget.NewSeparator(),
+		paragraph(lang.L("Everything you enter in Relais stays encrypted on this computer. Lock Relais when you leave the desk: your colleagues unlock it with their own password.")),
+		paragraph(lang.L("Choose a section on the left. The agenda, people's files and the guides arrive in the coming versions.")),
+	)
+}
+
+// comingPanel is the honest panel of a section not built yet.
+func comingPanel(title, purpose func() string) func(u *UI) fyne.CanvasObject {
+	return func(u *UI) fyne.CanvasObject {
+		soon := paragraph(lang.L("This section arrives in a coming version of Relais."))
+		soon.Importance = widget.LowImportance
+		soon.TextStyle.Italic = true
+		return container.NewVBox(heading(title()), paragraph(purpose()), soon)
+	}
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"relais/store"
+)
+
+// The languages offered, each written in itself.
+var languageNames = map[string]string{French: "Français", English: "English"}
+
+// settingsPanel holds the widgets of the Settings section.
+type settingsPanel struct {
+	language      *widget.RadioGroup
+	check, backup *widget.Button
+	checking      *widget.Activity
+	checkResult   *widget.Label
+	backingUp     *widget.Activity
+	backupResult  *widget.Label
+}
+
+func (u *UI) settingsPanel() fyne.CanvasObject {
+	p := &settingsPanel{
+		checking:     widget.NewActivity(),
+		checkResult:  paragraph(""),
+		backingUp:    widget.NewActivity(),
+		backupResult: paragraph(""),
+	}
+	u.home.settings = p
+	p.checking.Hide()
+	p.backingUp.Hide()
+	p.checkResult.Hide()
+	p.backupResult.Hide()
+
+	p.language = widget.NewRadioGroup([]string{languageNames[French], languageNames[English]}, nil)
+	p.language.Horizontal = true
+	p.language.Required = true
+	p.language.SetSelected(languageNames[language()])
+	p.language.OnChanged = func(name string) {
+		for code, n := range languageNames {
+			if n == name && code != language() {
+				u.setLanguage(code)
+			}
+		}
+	}
+
+	dir := widget.NewLabel(u.desk.Dir())
+	dir.Selectable = true
+	dir.Wrapping = fyne.TextWrapBreak
+
+	p.check = widget.NewButtonWithIcon(lang.L("Check the data"), theme.SearchIcon(), u.checkData)
+	p.backup = widget.NewButtonWithIcon(lang.L("Back up…"), theme.DocumentSaveIcon(), u.chooseBackupFile)
+
+	return container.NewVBox(
+		heading(lang.L("Settings")),
+		subheading(lang.L("Language")),
+		p.language,
+		widget.NewSeparator(),
+		subheading(lang.L("Data folder")),
+		paragraph(lang.L("Relais keeps the centre's data here, encrypted.")),
+		dir,
+		widget.NewSeparator(),
+		subheading(lang.L("Check the data")),
+		paragraph(lang.L("Reads all the data to make sure nothing is damaged. It takes a few seconds.")),
+		container.NewHBox(p.check, p.checking),
+		p.checkResult,
+		widget.NewSeparator(),
+		subheading(lang.L("Backup")),
+		paragraph(lang.L("Writes an encrypted copy of all the centre's data to a file. Keep it on a USB stick stored in a safe place. It opens with the login and password of an account of the centre.")),
+		container.NewHBox(p.backup, p.backingUp, layout.NewSpacer()),
+		p.backupResult,
+	)
+}
+
+// setLanguage switches language, remembers the choice and rebuilds the
+// window in the new language.
+func (u *UI) setLanguage(code string) {
+	SetLanguage(code)
+	u.app.Preferences().SetString(prefLanguage, code)
+	u.showHomeAt(sectionSettings)
+}
+
+// checkData runs the store check in the background.
+func (u *UI) checkData() {
+	p := u.home.settings
+	p.check.Disable()
+	p.checking.Show()
+	p.checking.Start()
+	p.checkResult.Hide()
+	session := u.session
+	background(u, session.Check, func(rep store.Report, err error) {
+		if u.session != session || u.home.settings != p {
+			return // locked or moved on meanwhile
+		}
+		p.checking.Stop()
+		p.checking.Hide()
+		p.check.Enable()
+		p.checkResult.Show()
+		args := map[string]any{"Records": rep.Records, "Tombstones": rep.Tombstones, "IndexEntries": rep.IndexEntries}
+		switch {
+		case err != nil:
+			p.checkResult.Importance = widget.DangerImportance
+			p.checkResult.SetText(Message(err))
+		case rep.OK():
+			p.checkResult.Importance = widget.SuccessImportance
+			p.checkResult.SetText(lang.L("The data is in good order: {{.Records}} records, {{.Tombstones}} deletions kept, {{.IndexEntries}} index entries.", args))
+		default:
+			p.checkResult.Importance = widget.DangerImportance
+			p.checkResult.SetText(lang.L("The check found problems. Keep your last backup safe, and show these details to the person in charge of Relais:") +
+				"\n" + strings.Join(rep.Problems, "\n"))
+		}
+	})
+}
+
+// backupFileName is the name offered for a backup made on day t.
+func backupFileName(t time.Time) string {
+	return fmt.Sprintf("relais-sauvegarde-%s%s", t.Format(time.DateOnly), backupExtension)
+}
+
+// chooseBackupFile asks where to write the backup, then writes it.
+func (u *UI) chooseBackupFile() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showBackupResult(err)
+			return
+		}
+		if w != nil {
+			u.writeBackup(w)
+		}
+	}, u.win)
+	d.SetFileName(backupFileName(time.Now()))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{backupExtension}))
+	d.Resize(u.dialogSize())
+	d.Show()
+}
+
+// writeBackup writes the backup to w in the background, and closes w.
+func (u *UI) writeBackup(w fyne.URIWriteCloser) {
+	p := u.home.settings
+	p.backup.Disable()
+	p.backingUp.Show()
+	p.backingUp.Start()
+	p.backupResult.Hide()
+	session := u.session
+	background(u, func() (string, error) {
+		err := session.Backup(w)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		return w.URI().Path(), err
+	}, func(path string, err error) {
+		p.backingUp.Stop()
+		p.backingUp.Hide()
+		p.backup.Enable()
+		if err != nil {
+			u.showBackupResult(err)
+			return
+		}
+		p.backupResult.Importance = widget.SuccessImportance
+		p.backupResult.SetText(lang.L("Backup written to {{.Path}}", map[string]any{"Path": path}))
+		p.backupResult.Show()
+	})
+}
+
+func (u *UI) showBackupResult(err error) {
+	p := u.home.settings
+	p.backupResult.Importance = widget.DangerImportance
+	p.backupResult.SetText(Message(err))
+	p.backupResult.Show()
+}

@@ -1,0 +1,215 @@
+// Package app is Relais's user interface, built with Fyne: the first-run
+// set-up, the unlock screen and the home screen with its sections. No
+// business rule lives here: the domain packages validate and decide, and the
+// screens show their answers and their problems (see Message).
+package app
+
+import (
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"relais/assets"
+	"relais/staff"
+)
+
+// Preference keys.
+const (
+	prefLanguage  = "language"
+	prefLastLogin = "last_login"
+)
+
+// The screens the window can show.
+const (
+	screenSetUp    = "setup"
+	screenRecovery = "recovery"
+	screenUnlock   = "unlock"
+	screenHome     = "home"
+)
+
+// UI is Relais's main window and the state of the person using it.
+type UI struct {
+	app  fyne.App
+	win  fyne.Window
+	desk *staff.Desk
+	icon fyne.Resource
+
+	// The fields below belong to the Fyne goroutine.
+	session *staff.Session
+	screen  string
+	closed  bool
+
+	setUp    *setUpScreen
+	recovery *recoveryScreen
+	unlock   *unlockScreen
+	home     *homeScreen
+
+	// busy counts background jobs whose result is not applied yet; tests wait
+	// for it to reach zero.
+	busy atomic.Int32
+}
+
+// New builds the main window for desk: the set-up screen for a new data
+// folder, the unlock screen otherwise. The language saved in the
+// preferences, if any, is applied; otherwise the one given to SetLanguage,
+// French by default.
+func New(a fyne.App, desk *staff.Desk) *UI {
+	if code := a.Preferences().String(prefLanguage); code != "" {
+		SetLanguage(code)
+	} else if language() == "" {
+		SetLanguage(French)
+	}
+	u := &UI{app: a, desk: desk, icon: fyne.NewStaticResource("icon.png", assets.Icon)}
+	u.win = a.NewWindow("Relais")
+	u.win.SetIcon(u.icon)
+	u.win.SetMaster()
+	u.win.Resize(fyne.NewSize(1100, 720))
+	u.win.CenterOnScreen()
+	u.win.SetOnClosed(u.onClosed)
+	if desk.NeedsSetUp() {
+		u.showSetUp()
+	} else {
+		u.showUnlock()
+	}
+	return u
+}
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// onClosed closes the store when the window goes, so the data folder is
+// left clean for the next start.
+func (u *UI) onClosed() {
+	u.closed = true
+	u.closeSession()
+}
+
+func (u *UI) closeSession() {
+	if u.session != nil {
+		if err := u.session.Close(); err != nil {
+			fyne.LogError("close session", err)
+		}
+		u.session = nil
+	}
+}
+
+// adopt takes a session a background job opened. If the window closed in
+// the meantime, the session is closed at once.
+func (u *UI) adopt(s *staff.Session) bool {
+	if u.closed {
+		s.Close()
+		return false
+	}
+	u.closeSession()
+	u.session = s
+	return true
+}
+
+func (u *UI) show(screen string, content fyne.CanvasObject) {
+	u.screen = screen
+	u.win.SetContent(content)
+}
+
+// background runs work on its own goroutine, which ends when work returns,
+// and then apply with the result on the Fyne goroutine. work must not touch
+// any widget.
+func background[T any](u *UI, work func() (T, error), apply func(T, error)) {
+	u.busy.Add(1)
+	go func() {
+		v, err := work()
+		fyne.Do(func() {
+			defer u.busy.Add(-1)
+			apply(v, err)
+		})
+	}()
+}
+
+// heading returns a large bold label.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// subheading returns a bold label of the size of a section title.
+func subheading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// paragraph returns a label that wraps at word boundaries.
+func paragraph(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// problemLabel returns the empty, hidden label where a screen shows what
+// went wrong.
+func problemLabel() *widget.Label {
+	l := paragraph("")
+	l.Importance = widget.DangerImportance
+	l.TextStyle.Bold = true
+	l.Hide()
+	return l
+}
+
+func setProblem(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// small returns a label in the theme's caption size, for secondary facts.
+func small(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameCaptionText
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func (u *UI) logo(side float32) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(u.icon)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(side))
+	return img
+}
+
+// page centres a column of fixed width in the window, scrolling vertically
+// when the window is too short.
+func page(width float32, objects ...fyne.CanvasObject) fyne.CanvasObject {
+	column := container.New(fixedWidth(width), container.NewVBox(objects...))
+	return container.NewVScroll(container.NewCenter(column))
+}
+
+// fixedWidth is a layout giving its objects a set width and their own
+// height, so wrapped text has a width to wrap at.
+type fixedWidth float32
+
+func (w fixedWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(float32(w), 0)
+	for _, o := range objects {
+		if o.Visible() {
+			s.Height = max(s.Height, o.MinSize().Height)
+		}
+	}
+	return s
+}
+
+func (w fixedWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}

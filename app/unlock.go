@@ -1,0 +1,116 @@
+package app
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"relais/staff"
+)
+
+// unlockScreen asks a member of staff for their login and password.
+type unlockScreen struct {
+	login, password *widget.Entry
+	unlock, restore *widget.Button
+	working         *widget.Activity
+	problem         *widget.Label
+}
+
+func (u *UI) showUnlock() {
+	s := &unlockScreen{
+		login:    widget.NewEntry(),
+		password: widget.NewPasswordEntry(),
+		working:  widget.NewActivity(),
+		problem:  problemLabel(),
+	}
+	u.unlock = s
+	s.login.SetText(u.lastLogin())
+	s.login.OnSubmitted = func(string) { u.win.Canvas().Focus(s.password) }
+	s.password.OnSubmitted = func(string) { u.signIn() }
+	s.unlock = widget.NewButtonWithIcon(lang.L("Unlock"), theme.LoginIcon(), u.signIn)
+	s.unlock.Importance = widget.HighImportance
+	s.restore = widget.NewButtonWithIcon(lang.L("Restore a backup"), theme.UploadIcon(), u.startRestore)
+	s.working.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Login"), s.login),
+		widget.NewFormItem(lang.L("Password"), s.password),
+	)
+	u.show(screenUnlock, page(520,
+		container.NewCenter(u.logo(96)),
+		container.NewCenter(heading(lang.L("Unlock Relais"))),
+		paragraph(lang.L("The data of this centre is encrypted. Sign in to open it.")),
+		form,
+		s.problem,
+		container.NewHBox(layout.NewSpacer(), s.working, s.unlock),
+		widget.NewSeparator(),
+		small(lang.L("Data folder: {{.dir}}", map[string]any{"dir": u.desk.Dir()})),
+		container.NewHBox(s.restore),
+	))
+	if s.login.Text == "" {
+		u.win.Canvas().Focus(s.login)
+	} else {
+		u.win.Canvas().Focus(s.password)
+	}
+}
+
+// lastLogin is the login to offer: the last one used here if it still has
+// a password, or the only one the folder knows.
+func (u *UI) lastLogin() string {
+	k := u.desk.Folder().Keyring()
+	if k == nil {
+		return ""
+	}
+	logins := k.Logins()
+	if last := u.app.Preferences().String(prefLastLogin); last != "" && slices.Contains(logins, last) {
+		return last
+	}
+	if len(logins) == 1 {
+		return logins[0]
+	}
+	return ""
+}
+
+// signIn unlocks the store in the background: deriving the key from the
+// password takes about half a second.
+func (u *UI) signIn() {
+	s := u.unlock
+	if s.unlock.Disabled() {
+		return
+	}
+	login, password := s.login.Text, s.password.Text
+	setProblem(s.problem, "")
+	s.unlock.Disable()
+	s.restore.Disable()
+	s.working.Show()
+	s.working.Start()
+	background(u, func() (*staff.Session, error) {
+		return u.desk.SignIn(login, password)
+	}, func(session *staff.Session, err error) {
+		s.working.Stop()
+		s.working.Hide()
+		s.unlock.Enable()
+		s.restore.Enable()
+		if err != nil {
+			setProblem(s.problem, Message(err))
+			s.password.SetText("")
+			u.win.Canvas().Focus(s.password)
+			return
+		}
+		if !u.adopt(session) {
+			return
+		}
+		u.app.Preferences().SetString(prefLastLogin, session.Account.Login)
+		u.showHome()
+	})
+}
+
+// lock closes the session and goes back to the unlock screen.
+func (u *UI) lock() {
+	u.closeSession()
+	u.showUnlock()
+}

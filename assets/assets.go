@@ -1,0 +1,18 @@
+// Package assets holds the files Relais embeds in its binary: the
+// application icon and the translation files. It exposes raw bytes only and
+// never imports Fyne, so domain packages may use it too.
+package assets
+
+import "embed"
+
+// Translations holds translations/*.json: the interface strings (fr.json,
+// en.json) and the messages of domain problems (problems.fr.json,
+// problems.en.json), in go-i18n's flat JSON format.
+//
+//go:embed translations
+var Translations embed.FS
+
+// Icon is the application icon, a 512×512 PNG.
+//
+//go:embed icon.png
+var Icon []byte

@@ -1,0 +1,227 @@
+// Command relais is the Relais desktop application and its command line.
+// It only wires things together: the screens live in app/, the rules in the
+// domain packages.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+
+	ui "relais/app"
+	"relais/demo"
+	"relais/staff"
+	"relais/store"
+)
+
+// appID must match FyneApp.toml.
+const appID = "fr.relais.app"
+
+type cli struct {
+	Data string `help:"Data folder of this centre." type:"path" default:"${data}" env:"RELAIS_DATA"`
+	Lang string `help:"Language of the command line's messages (fr or en)." default:"fr" enum:"fr,en"`
+
+	Open    openCmd    `cmd:"" default:"withargs" help:"Open the Relais window (default)."`
+	Demo    demoCmd    `cmd:"" help:"Create a demo data folder (login admin, password relais-demo)."`
+	Check   checkCmd   `cmd:"" help:"Verify the data folder's records and indexes."`
+	Backup  backupCmd  `cmd:"" help:"Write an encrypted backup of the data folder."`
+	Restore restoreCmd `cmd:"" help:"Replace the data folder's content with a backup."`
+}
+
+func defaultDataDir() string {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		base = "."
+	}
+	return filepath.Join(base, "Relais")
+}
+
+func main() {
+	var c cli
+	ctx := kong.Parse(&c,
+		kong.Name("relais"),
+		kong.Description("Relais: appointments, guides and follow-up for digital help desks."),
+		kong.Vars{"data": defaultDataDir()},
+	)
+	ui.SetLanguage(c.Lang)
+	if err := ctx.Run(&c); err != nil {
+		fmt.Fprintln(os.Stderr, ui.Message(err))
+		os.Exit(1)
+	}
+}
+
+type openCmd struct{}
+
+func (openCmd) Run(c *cli) error {
+	a := fyneapp.NewWithID(appID)
+	ui.SetLanguage(a.Preferences().StringWithFallback("language", "fr"))
+	desk, err := staff.OpenDesk(c.Data, store.Options{})
+	if err != nil {
+		showFatal(a, ui.Message(err))
+		return err
+	}
+	defer desk.Close()
+	ui.New(a, desk).Window().ShowAndRun()
+	return nil
+}
+
+// showFatal tells a person who started Relais from an icon why it cannot
+// open, rather than failing silently.
+func showFatal(a fyne.App, msg string) {
+	w := a.NewWindow("Relais")
+	w.SetContent(ui.FatalScreen(msg, a.Quit))
+	w.ShowAndRun()
+}
+
+type demoCmd struct{}
+
+func (demoCmd) Run(c *cli) error {
+	created, err := demo.Create(c.Data, store.Options{})
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Printf("Dossier de démonstration créé : %s\n", c.Data)
+	} else {
+		fmt.Printf("Le dossier %s est déjà configuré ; il est laissé tel quel.\n", c.Data)
+	}
+	fmt.Printf("Identifiant : %s — mot de passe : %s\n", demo.Login, demo.Password)
+	return nil
+}
+
+type signIn struct {
+	Login string `help:"Staff login." default:"admin"`
+}
+
+// session opens the data folder and signs in, reading the password from
+// RELAIS_PASSWORD, the terminal, or one line of standard input.
+func (s signIn) session(c *cli) (*staff.Desk, *staff.Session, error) {
+	desk, err := staff.OpenDesk(c.Data, store.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	pw, err := readPassword("Mot de passe de " + s.Login + " : ")
+	if err != nil {
+		desk.Close()
+		return nil, nil, err
+	}
+	sess, err := desk.SignIn(s.Login, pw)
+	if err != nil {
+		desk.Close()
+		return nil, nil, err
+	}
+	return desk, sess, nil
+}
+
+func readPassword(prompt string) (string, error) {
+	if pw, ok := os.LookupEnv("RELAIS_PASSWORD"); ok {
+		return pw, nil
+	}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		fmt.Fprint(os.Stderr, prompt)
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+type checkCmd struct{ signIn }
+
+func (k checkCmd) Run(c *cli) error {
+	desk, s, err := k.session(c)
+	if err != nil {
+		return err
+	}
+	defer desk.Close()
+	defer s.Close()
+	rep, err := s.Check()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d fiches, %d suppressions, %d entrées d'index\n", rep.Records, rep.Tombstones, rep.IndexEntries)
+	for _, p := range rep.Problems {
+		fmt.Println("PROBLÈME :", p)
+	}
+	if !rep.OK() {
+		return errors.New("check found problems")
+	}
+	fmt.Println("Données cohérentes.")
+	return nil
+}
+
+type backupCmd struct {
+	signIn
+	Out string `help:"Backup file to write." type:"path" required:""`
+}
+
+func (b backupCmd) Run(c *cli) error {
+	desk, s, err := b.session(c)
+	if err != nil {
+		return err
+	}
+	defer desk.Close()
+	defer s.Close()
+	tmp := b.Out + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := s.Backup(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, b.Out); err != nil {
+		return err
+	}
+	fmt.Printf("Sauvegarde écrite : %s\n", b.Out)
+	return nil
+}
+
+type restoreCmd struct {
+	signIn
+	From string `help:"Backup file to restore." type:"existingfile" required:""`
+}
+
+func (r restoreCmd) Run(c *cli) error {
+	desk, err := staff.OpenDesk(c.Data, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer desk.Close()
+	f, err := os.Open(r.From)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pw, err := readPassword("Mot de passe de " + r.Login + " au moment de la sauvegarde : ")
+	if err != nil {
+		return err
+	}
+	if err := desk.Restore(bufio.NewReader(f), r.Login, pw); err != nil {
+		return err
+	}
+	fmt.Printf("Sauvegarde restaurée dans %s\n", c.Data)
+	return nil
+}

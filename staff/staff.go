@@ -1,0 +1,259 @@
+// Package staff holds the people who work in a centre: their accounts and
+// roles, the first-run set-up of a data folder, and signing in.
+package staff
+
+import (
+	"errors"
+	"io"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"relais/appointments"
+	"relais/problem"
+	"relais/store"
+)
+
+// Kind is the record kind of a staff account.
+const Kind = "staff"
+
+// Role is what a member of staff may do.
+type Role string
+
+// The roles of a centre.
+const (
+	Reception   Role = "accueil"
+	Mediator    Role = "mediateur"
+	Coordinator Role = "coordinateur"
+	Admin       Role = "admin"
+)
+
+// Account is a member of staff. Their password lives only in the folder's
+// keyring, as a keyslot; the account record is shared with the network so a
+// colleague's name shows on appointments everywhere.
+type Account struct {
+	Login    string `json:"login"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Centre   string `json:"centre"` // id of the centre record
+	Disabled bool   `json:"disabled,omitempty"`
+}
+
+// Problems of staff accounts.
+var (
+	ErrNameMissing      = problem.Register("staff.name_missing")
+	ErrNameTooLong      = problem.Register("staff.name_too_long")
+	ErrBadLogin         = problem.Register("staff.bad_login")
+	ErrPasswordMismatch = problem.Register("staff.password_mismatch")
+	ErrAccountDisabled  = problem.Register("staff.account_disabled")
+)
+
+var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
+
+// Indexes are the staff indexes the store keeps.
+func Indexes() []store.Index {
+	return []store.Index{
+		store.IndexOn(Kind, "login", 1, func(a Account) []string { return []string{a.Login} }),
+	}
+}
+
+// Accounts gives typed access to staff records.
+func Accounts(db *store.DB) store.Collection[Account] {
+	return store.NewCollection[Account](db, Kind)
+}
+
+// FirstRun is what the set-up screen asks for on a new computer.
+type FirstRun struct {
+	CentreName    string
+	AdminName     string
+	Login         string
+	Password      string
+	PasswordAgain string
+}
+
+// Validate checks the set-up form; the first problem found is returned.
+func (f FirstRun) Validate() error {
+	if _, err := (appointments.Centre{Name: f.CentreName}).Normalise(); err != nil {
+		return err
+	}
+	if err := checkName(f.AdminName); err != nil {
+		return err
+	}
+	if !loginPattern.MatchString(store.NormaliseLogin(f.Login)) {
+		return ErrBadLogin
+	}
+	if err := store.CheckPassword(f.Password); err != nil {
+		return err
+	}
+	if f.Password != f.PasswordAgain {
+		return ErrPasswordMismatch
+	}
+	return nil
+}
+
+func checkName(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return ErrNameMissing
+	}
+	if utf8.RuneCountInString(name) > appointments.MaxNameLength {
+		return ErrNameTooLong.With("max", appointments.MaxNameLength)
+	}
+	return nil
+}
+
+// Desk is this computer's data folder as the front desk sees it: locked for
+// this process, set up once, then signed into by each member of staff.
+type Desk struct {
+	folder *store.Folder
+	opts   store.Options
+}
+
+// OpenDesk locks the data folder dir. opts.Indexes should hold every domain
+// package's indexes; the staff and centre ones are added here.
+func OpenDesk(dir string, opts store.Options) (*Desk, error) {
+	f, err := store.OpenFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	opts.Indexes = append(append([]store.Index(nil), opts.Indexes...), Indexes()...)
+	return &Desk{folder: f, opts: opts}, nil
+}
+
+// NeedsSetUp reports whether the folder is new.
+func (d *Desk) NeedsSetUp() bool { return d.folder.IsNew() }
+
+// Dir returns the data folder's path.
+func (d *Desk) Dir() string { return d.folder.Dir() }
+
+// Folder returns the underlying data folder, for backup and restore.
+func (d *Desk) Folder() *store.Folder { return d.folder }
+
+// Options returns the store options the desk opens its store with.
+func (d *Desk) Options() store.Options { return d.opts }
+
+// Close releases the folder. Close any session first.
+func (d *Desk) Close() error { return d.folder.Close() }
+
+// Session is a member of staff signed in, with the store open.
+type Session struct {
+	DB       *store.DB
+	Account  Account
+	CentreID string
+	Centre   appointments.Centre
+
+	desk   *Desk
+	master []byte
+}
+
+// Close closes the store; the desk stays locked for the next sign-in.
+func (s *Session) Close() error { return s.DB.Close() }
+
+// SetUp creates the folder's store, the centre and its first admin, and
+// returns the signed-in session with the recovery key to print.
+func (d *Desk) SetUp(f FirstRun) (*Session, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
+	centre, _ := (appointments.Centre{Name: f.CentreName}).Normalise()
+	login := store.NormaliseLogin(f.Login)
+	db, code, err := d.folder.Initialise(login, f.Password, d.opts)
+	if err != nil {
+		return nil, "", err
+	}
+	master, err := d.folder.Keyring().UnlockPassword(login, f.Password)
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	s := &Session{DB: db, CentreID: store.NewID(), Centre: centre, desk: d, master: master}
+	s.Account = Account{Login: login, Name: strings.TrimSpace(f.AdminName), Role: Admin, Centre: s.CentreID}
+	err = db.Update(func(tx *store.Tx) error {
+		if _, err := store.PutIn(tx, appointments.CentreKind, s.CentreID, centre, store.ScopeNetwork); err != nil {
+			return err
+		}
+		_, err := store.PutIn(tx, Kind, store.NewID(), s.Account, store.ScopeNetwork)
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	return s, code, nil
+}
+
+// SignIn unlocks the store with a member of staff's password.
+func (d *Desk) SignIn(login, password string) (*Session, error) {
+	if d.folder.IsNew() {
+		return nil, store.ErrNotAFolder.With("dir", d.folder.Dir())
+	}
+	master, err := d.folder.Keyring().UnlockPassword(login, password)
+	if err != nil {
+		return nil, err
+	}
+	db, err := d.folder.Open(master, d.opts)
+	if err != nil {
+		return nil, err
+	}
+	s, err := session(db, store.NormaliseLogin(login))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.desk, s.master = d, master
+	return s, nil
+}
+
+func session(db *store.DB, login string) (*Session, error) {
+	_, acc, err := Accounts(db).FindOne("login", login)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, store.ErrWrongPassword // a keyslot without an account: treat as unknown
+	}
+	if err != nil {
+		return nil, err
+	}
+	if acc.Disabled {
+		return nil, ErrAccountDisabled
+	}
+	s := &Session{DB: db, Account: acc, CentreID: acc.Centre}
+	if s.Centre, _, err = appointments.Centres(db).Get(acc.Centre); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Backup writes an encrypted backup of the whole store to w. The file opens
+// with any staff password of today, or with the recovery key.
+func (s *Session) Backup(w io.Writer) error {
+	_, err := s.DB.Backup(w, s.desk.folder.Keyring(), s.master)
+	return err
+}
+
+// Check verifies the store's records, change feed and indexes.
+func (s *Session) Check() (store.Report, error) { return s.DB.Check() }
+
+// Restore replaces the folder's data with a backup, opened with the login
+// and password of an account that existed when it was made. No session may
+// be open. The folder is unchanged if anything is wrong with the file.
+func (d *Desk) Restore(r io.Reader, login, password string) error {
+	_, err := d.folder.Restore(r, func(k *store.Keyring) ([]byte, error) {
+		master, err := k.UnlockPassword(login, password)
+		if err != nil {
+			return nil, store.ErrBackupWrongKey
+		}
+		return master, nil
+	}, d.opts)
+	return err
+}
+
+// RestoreWithRecoveryKey is Restore with the backup's recovery key.
+func (d *Desk) RestoreWithRecoveryKey(r io.Reader, code string) error {
+	_, err := d.folder.Restore(r, func(k *store.Keyring) ([]byte, error) {
+		master, err := k.UnlockRecovery(code)
+		if err != nil {
+			return nil, store.ErrBackupWrongKey
+		}
+		return master, nil
+	}, d.opts)
+	return err
+}
