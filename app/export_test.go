@@ -36,15 +36,30 @@ var BackupFileName = backupFileName
 // Screen returns the screen shown.
 func (u *UI) Screen() string { return u.screen }
 
-// WaitIdle waits until the results of all background jobs are applied.
+// ApplyInWaitIdle makes the results of background jobs wait for WaitIdle,
+// which applies them on the test's goroutine as the real driver applies them
+// on its own. The test driver's fyne.Do would run them on the job's
+// goroutine, racing with the test.
+func (u *UI) ApplyInWaitIdle() {
+	queue := make(chan func(), 64)
+	u.do = func(f func()) { queue <- f }
+	queues[u] = queue
+}
+
+// queues holds each UI's results waiting for WaitIdle.
+var queues = map[*UI]chan func(){}
+
+// WaitIdle waits for the background jobs and applies their results.
 func (u *UI) WaitIdle(t testing.TB) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.After(20 * time.Second)
 	for u.busy.Load() != 0 {
-		if time.Now().After(deadline) {
+		select {
+		case f := <-queues[u]:
+			f()
+		case <-deadline:
 			t.Fatal("background work still running after 20 s")
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -127,3 +142,9 @@ func (u *UI) WriteBackup(w fyne.URIWriteCloser) { u.writeBackup(w) }
 func (u *UI) RestoreFrom(r fyne.URIReadCloser, login, password string) {
 	u.restore(r, login, password)
 }
+
+// StartRestore taps « Restore a backup ».
+func (u *UI) StartRestore() { u.startRestore() }
+
+// ChooseBackupFile taps « Back up… ».
+func (u *UI) ChooseBackupFile() { u.chooseBackupFile() }

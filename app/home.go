@@ -91,7 +91,7 @@ func (u *UI) showHomeAt(id string) {
 	h.lockNow = widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
 	header := container.NewBorder(nil, nil,
 		container.NewHBox(u.logo(36)),
-		container.NewHBox(widget.NewIcon(theme.AccountIcon()), who, h.lockNow),
+		container.NewHBox(widget.NewIcon(theme.AccountIcon()), container.NewCenter(who), h.lockNow),
 		h.centre)
 
 	h.nav = widget.NewList(
@@ -143,7 +143,7 @@ func (u *UI) welcomePanel() fyne.CanvasObject {
 	return container.NewVBox(
 		u.home.greeting,
 		date,
-		paragraph(lang.L("You are working at {{.Centre}}.", map[string]any{"Centre": u.session.Centre.Name})),
+		paragraph(lang.L("Your centre: {{.Centre}}", map[string]any{"Centre": u.session.Centre.Name})),
 		widget.NewSeparator(),
 		paragraph(lang.L("Everything you enter in Relais stays encrypted on this computer. Lock Relais when you leave the desk: your colleagues unlock it with their own password.")),
 		paragraph(lang.L("Choose a section on the left. The agenda, people's files and the guides arrive in the coming versions.")),
@@ -154,7 +154,6 @@ func (u *UI) welcomePanel() fyne.CanvasObject {
 func comingPanel(title, purpose func() string) func(u *UI) fyne.CanvasObject {
 	return func(u *UI) fyne.CanvasObject {
 		soon := paragraph(lang.L("This section arrives in a coming version of Relais."))
-		soon.Importance = widget.LowImportance
 		soon.TextStyle.Italic = true
 		return container.NewVBox(heading(title()), paragraph(purpose()), soon)
 	}

@@ -26,8 +26,8 @@ func (u *UI) startRestore() {
 			}
 		}, u.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{backupExtension}))
-		d.Resize(u.dialogSize())
 		d.Show()
+		d.Resize(u.dialogSize()) // only once shown: before, the dialog has no content
 	}
 	if u.desk.NeedsSetUp() {
 		choose()

@@ -114,7 +114,7 @@ func (u *UI) checkData() {
 			p.checkResult.SetText(Message(err))
 		case rep.OK():
 			p.checkResult.Importance = widget.SuccessImportance
-			p.checkResult.SetText(lang.L("The data is in good order: {{.Records}} records, {{.Tombstones}} deletions kept, {{.IndexEntries}} index entries.", args))
+			p.checkResult.SetText(lang.L("The data is in good order. Records: {{.Records}} · deletions kept: {{.Tombstones}} · index entries: {{.IndexEntries}}", args))
 		default:
 			p.checkResult.Importance = widget.DangerImportance
 			p.checkResult.SetText(lang.L("The check found problems. Keep your last backup safe, and show these details to the person in charge of Relais:") +
@@ -141,8 +141,8 @@ func (u *UI) chooseBackupFile() {
 	}, u.win)
 	d.SetFileName(backupFileName(time.Now()))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{backupExtension}))
-	d.Resize(u.dialogSize())
 	d.Show()
+	d.Resize(u.dialogSize()) // only once shown: before, the dialog has no content
 }
 
 // writeBackup writes the backup to w in the background, and closes w.

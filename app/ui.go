@@ -51,6 +51,9 @@ type UI struct {
 	// busy counts background jobs whose result is not applied yet; tests wait
 	// for it to reach zero.
 	busy atomic.Int32
+	// do runs a function on the Fyne goroutine: fyne.Do, except in tests,
+	// where the test's own goroutine applies the results.
+	do func(func())
 }
 
 // New builds the main window for desk: the set-up screen for a new data
@@ -63,7 +66,7 @@ func New(a fyne.App, desk *staff.Desk) *UI {
 	} else if language() == "" {
 		SetLanguage(French)
 	}
-	u := &UI{app: a, desk: desk, icon: fyne.NewStaticResource("icon.png", assets.Icon)}
+	u := &UI{app: a, desk: desk, icon: fyne.NewStaticResource("icon.png", assets.Icon), do: fyne.Do}
 	u.win = a.NewWindow("Relais")
 	u.win.SetIcon(u.icon)
 	u.win.SetMaster()
@@ -121,7 +124,7 @@ func background[T any](u *UI, work func() (T, error), apply func(T, error)) {
 	u.busy.Add(1)
 	go func() {
 		v, err := work()
-		fyne.Do(func() {
+		u.do(func() {
 			defer u.busy.Add(-1)
 			apply(v, err)
 		})
@@ -174,8 +177,7 @@ func setProblem(l *widget.Label, text string) {
 func small(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.SizeName = theme.SizeNameCaptionText
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
+	l.Wrapping = fyne.TextWrapBreak // paths have no spaces to break at
 	return l
 }
 

@@ -54,6 +54,7 @@ func setUpDesk(t *testing.T) *staff.Desk {
 func newUI(t *testing.T, a fyne.App, desk *staff.Desk) *app.UI {
 	t.Helper()
 	u := app.New(a, desk)
+	u.ApplyInWaitIdle()
 	t.Cleanup(func() { u.Window().Close() })
 	return u
 }
@@ -313,3 +314,26 @@ func (m *memFile) Close() error  { m.closed = true; return nil }
 func (m *memFile) URI() fyne.URI { return m.uri }
 
 var _ io.ReadWriteCloser = (*memFile)(nil)
+
+// TestDialogsOpen pins a crash: resizing a file dialog before showing it
+// panics inside Fyne.
+func TestDialogsOpen(t *testing.T) {
+	a := fresh(t)
+	u := newUI(t, a, setUpDesk(t))
+	u.StartRestore() // a folder with data: first a confirmation
+	if u.Window().Canvas().Overlays().Top() == nil {
+		t.Error("Restore a backup on a folder with data shows no dialog")
+	}
+	signIn(t, u, password)
+	u.OpenSection(app.SectionSettings)
+	u.ChooseBackupFile()
+	if u.Window().Canvas().Overlays().Top() == nil {
+		t.Error("Back up… shows no file dialog")
+	}
+
+	u2 := newUI(t, test.NewTempApp(t), openDesk(t, t.TempDir()))
+	u2.StartRestore() // a new folder: straight to the file dialog
+	if u2.Window().Canvas().Overlays().Top() == nil {
+		t.Error("Restore a backup on a new folder shows no file dialog")
+	}
+}

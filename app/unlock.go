@@ -3,6 +3,8 @@ package app
 import (
 	"slices"
 
+	"fyne.io/fyne/v2"
+
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -40,16 +42,18 @@ func (u *UI) showUnlock() {
 		widget.NewFormItem(lang.L("Login"), s.login),
 		widget.NewFormItem(lang.L("Password"), s.password),
 	)
+	title := heading(lang.L("Unlock Relais"))
+	title.Alignment = fyne.TextAlignCenter
 	u.show(screenUnlock, page(520,
 		container.NewCenter(u.logo(96)),
-		container.NewCenter(heading(lang.L("Unlock Relais"))),
+		title,
 		paragraph(lang.L("The data of this centre is encrypted. Sign in to open it.")),
 		form,
 		s.problem,
 		container.NewHBox(layout.NewSpacer(), s.working, s.unlock),
 		widget.NewSeparator(),
-		small(lang.L("Data folder: {{.dir}}", map[string]any{"dir": u.desk.Dir()})),
 		container.NewHBox(s.restore),
+		small(lang.L("Data folder: {{.dir}}", map[string]any{"dir": u.desk.Dir()})),
 	))
 	if s.login.Text == "" {
 		u.win.Canvas().Focus(s.login)
@@ -83,7 +87,8 @@ func (u *UI) signIn() {
 		return
 	}
 	login, password := s.login.Text, s.password.Text
-	setProblem(s.problem, "")
+	// A previous problem stays until the answer comes, so the form does not
+	// jump while the key is derived.
 	s.unlock.Disable()
 	s.restore.Disable()
 	s.working.Show()
