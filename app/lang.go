@@ -39,13 +39,19 @@ func SetLanguage(code string) {
 	langMu.Lock()
 	defer langMu.Unlock()
 
+	// code.json holds the screens' strings; each domain package's problems
+	// sit in their own NAME.code.json (problems.fr.json, people.fr.json…).
 	var files [][]byte
-	for _, name := range []string{code + ".json", "problems." + code + ".json"} {
-		data, err := assets.Translations.ReadFile("translations/" + name)
-		if err != nil {
-			continue // problems.*.json may not be written yet
+	entries, _ := assets.Translations.ReadDir("translations")
+	for _, e := range entries {
+		if name := e.Name(); name == code+".json" || strings.HasSuffix(name, "."+code+".json") {
+			data, err := assets.Translations.ReadFile("translations/" + name)
+			if err != nil {
+				fyne.LogError("read translations "+name, err)
+				continue
+			}
+			files = append(files, data)
 		}
-		files = append(files, data)
 	}
 	sys := lang.SystemLocale()
 	bare, _, _ := strings.Cut(string(sys), "-")

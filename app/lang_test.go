@@ -19,6 +19,7 @@ import (
 	"relais/app"
 	"relais/assets"
 	"relais/problem"
+	_ "relais/sync/peer" // registers its problems, checked below
 	// Imported for the problems they register.
 	_ "relais/appointments"
 	_ "relais/staff"
@@ -77,7 +78,7 @@ func fields(v any) []string {
 }
 
 func TestTranslationFilesHaveTheSameKeysAndFields(t *testing.T) {
-	for _, pair := range [][2]string{{"fr.json", "en.json"}, {"problems.fr.json", "problems.en.json"}} {
+	for _, pair := range translationPairs(t) {
 		fr, okFr := readTranslations(t, pair[0])
 		en, okEn := readTranslations(t, pair[1])
 		if !okFr && !okEn && strings.HasPrefix(pair[0], "problems") {
@@ -105,11 +106,37 @@ func TestTranslationFilesHaveTheSameKeysAndFields(t *testing.T) {
 	}
 }
 
+// translationPairs lists each French file with its English twin: fr.json
+// with en.json, and every NAME.fr.json with NAME.en.json.
+func translationPairs(t *testing.T) [][2]string {
+	entries, err := assets.Translations.ReadDir("translations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs [][2]string
+	for _, e := range entries {
+		if name := e.Name(); name == "fr.json" || strings.HasSuffix(name, ".fr.json") {
+			pairs = append(pairs, [2]string{name, strings.TrimSuffix(name, "fr.json") + "en.json"})
+		}
+	}
+	return pairs
+}
+
 func TestEveryProblemIsTranslated(t *testing.T) {
-	fr, okFr := readTranslations(t, "problems.fr.json")
-	en, okEn := readTranslations(t, "problems.en.json")
-	if !okFr || !okEn {
-		t.Skip("problems.fr.json and problems.en.json are not written yet")
+	// Problems may sit in any NAME.fr.json / NAME.en.json pair.
+	fr, en := map[string]any{}, map[string]any{}
+	for _, pair := range translationPairs(t) {
+		if pair[0] == "fr.json" {
+			continue
+		}
+		f, _ := readTranslations(t, pair[0])
+		e, _ := readTranslations(t, pair[1])
+		for k, v := range f {
+			fr[k] = v
+		}
+		for k, v := range e {
+			en[k] = v
+		}
 	}
 	registered := problem.Registered()
 	if len(registered) == 0 {
@@ -117,10 +144,10 @@ func TestEveryProblemIsTranslated(t *testing.T) {
 	}
 	for _, key := range registered {
 		if _, ok := fr[key]; !ok {
-			t.Errorf("problem %q has no message in problems.fr.json", key)
+			t.Errorf("problem %q has no message in any NAME.fr.json", key)
 		}
 		if _, ok := en[key]; !ok {
-			t.Errorf("problem %q has no message in problems.en.json", key)
+			t.Errorf("problem %q has no message in any NAME.en.json", key)
 		}
 	}
 }
