@@ -570,29 +570,52 @@ func (db *DB) FindRange(kind, index, from, to string, fn func(value, id string) 
 }
 
 func (db *DB) scanIndex(prefix []byte, bounds *[2][]byte, strip int, fn func(value, id string) error) error {
-	return db.view(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		start := prefix
-		if bounds != nil {
-			start = bounds[0]
+	return db.view(func(txn *badger.Txn) error { return scanIndexIn(txn, prefix, bounds, strip, fn) })
+}
+
+func scanIndexIn(txn *badger.Txn, prefix []byte, bounds *[2][]byte, strip int, fn func(value, id string) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	start := prefix
+	if bounds != nil {
+		start = bounds[0]
+	}
+	for it.Seek(start); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		if bounds != nil && bytes.Compare(k, bounds[1]) >= 0 {
+			return nil
 		}
-		for it.Seek(start); it.Valid(); it.Next() {
-			k := it.Item().Key()
-			if bounds != nil && bytes.Compare(k, bounds[1]) >= 0 {
-				return nil
-			}
-			rest := k[strip:]
-			i := bytes.LastIndexByte(rest, 0)
-			if i < 0 {
-				return ErrDamaged.Because(errors.New("malformed index key"))
-			}
-			if err := fn(string(rest[:i]), string(rest[i+1:])); err != nil {
-				return err
-			}
+		rest := k[strip:]
+		i := bytes.LastIndexByte(rest, 0)
+		if i < 0 {
+			return ErrDamaged.Because(errors.New("malformed index key"))
 		}
+		if err := fn(string(rest[:i]), string(rest[i+1:])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Find is DB.Find inside the transaction: it sees the transaction's own
+// writes, so a check-then-write (an overlapping booking) is atomic.
+func (tx *Tx) Find(kind, index, value string) ([]string, error) {
+	var ids []string
+	base := indexPrefix(kind, index)
+	prefix := append(append(append([]byte(nil), base...), cleanIndexValue(value)...), 0)
+	err := scanIndexIn(tx.txn, prefix, nil, len(base), func(_, id string) error {
+		ids = append(ids, id)
 		return nil
 	})
+	return ids, err
+}
+
+// FindRange is DB.FindRange inside the transaction.
+func (tx *Tx) FindRange(kind, index, from, to string, fn func(value, id string) error) error {
+	base := indexPrefix(kind, index)
+	start := append(append([]byte(nil), base...), cleanIndexValue(from)...)
+	end := append(append([]byte(nil), base...), cleanIndexValue(to)...)
+	return endScan(scanIndexIn(tx.txn, base, &[2][]byte{start, end}, len(base), fn))
 }
 
 // Changes calls fn for every record (live or tombstone, of any scope) whose

@@ -176,6 +176,28 @@ func TestUpdateIsAtomic(t *testing.T) {
 	}
 }
 
+func TestTxFindSeesOwnWrites(t *testing.T) {
+	_, db, _ := newStore(t)
+	db.Put("person", "1", body(t, person{Name: "Ana", Tags: []string{"caf"}}), store.ScopeLocal)
+	err := db.Update(func(tx *store.Tx) error {
+		tx.Put("person", "2", body(t, person{Name: "Bo", Tags: []string{"caf"}}), store.ScopeLocal)
+		tx.Delete("person", "1")
+		ids, err := tx.Find("person", "tags", "caf")
+		if fmt.Sprint(ids) != "[2]" {
+			t.Errorf("tx.Find = %v, %v; want [2]", ids, err)
+		}
+		var got []string
+		tx.FindRange("person", "name", "a", "z", func(v, id string) error { got = append(got, v); return nil })
+		if fmt.Sprint(got) != "[bo]" {
+			t.Errorf("tx.FindRange = %v", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestIndexesFollowWrites(t *testing.T) {
 	f, db, _ := newStore(t)
 	put := func(id, name string, tags ...string) {
