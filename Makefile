@@ -5,8 +5,9 @@ SHELL := /bin/bash
 
 # Fyne's cgo build (GLFW with its X11 and Wayland back ends).
 BUILD_DEPS := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev wayland-protocols
-# The window tests: a virtual screen, a keyboard robot, a screenshot tool.
-TEST_DEPS := xvfb xauth xdotool imagemagick x11-utils
+# The window tests: a virtual screen, a keyboard robot, a screenshot tool;
+# poppler-utils reads back the PDFs Relais writes.
+TEST_DEPS := xvfb xauth xdotool imagemagick x11-utils poppler-utils
 
 DEMO_DIR ?= $(CURDIR)/demo-data
 BIN := bin/relais
