@@ -34,7 +34,10 @@ func (r *Report) problem(format string, a ...any) {
 func (db *DB) Check() (Report, error) {
 	var rep Report
 	err := db.view(func(txn *badger.Txn) error {
-		expected, err := db.checkRecords(txn, &rep)
+		// Read inside the snapshot: every record in it has a sequence at
+		// most this one, whatever commits meanwhile.
+		last := db.LastSequence()
+		expected, err := db.checkRecords(txn, &rep, last)
 		if err != nil {
 			return err
 		}
@@ -49,7 +52,7 @@ func (db *DB) Check() (Report, error) {
 	return rep, err
 }
 
-func (db *DB) checkRecords(txn *badger.Txn, rep *Report) (expectedIndex int, err error) {
+func (db *DB) checkRecords(txn *badger.Txn, rep *Report, last uint64) (expectedIndex int, err error) {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixRecord, PrefetchValues: true})
 	defer it.Close()
 	seen := map[uint64]bool{}
@@ -74,8 +77,8 @@ func (db *DB) checkRecords(txn *badger.Txn, rep *Report) (expectedIndex int, err
 		} else {
 			rep.Records++
 		}
-		if r.Sequence == 0 || r.Sequence > db.seq {
-			rep.problem("record %s has sequence %d, last is %d", r.Name(), r.Sequence, db.seq)
+		if r.Sequence == 0 || r.Sequence > last {
+			rep.problem("record %s has sequence %d, last is %d", r.Name(), r.Sequence, last)
 		}
 		if seen[r.Sequence] {
 			rep.problem("sequence %d used twice", r.Sequence)

@@ -15,12 +15,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/dgraph-io/badger/v4"
 )
+
+// MaxBodySize bounds a record's body. Records are small (a person, an
+// appointment, a guide step); a larger body is a mistake or an attack. It
+// stays well under what one Badger commit takes (15% of the memtable).
+const MaxBodySize = 1 << 20
 
 // Options tune a store. The zero value is right for the application.
 type Options struct {
@@ -89,7 +96,18 @@ func indexKey(kind, name, value, id string) []byte {
 	return append(append(k, 0), id...)
 }
 
-func cleanIndexValue(v string) string { return strings.ReplaceAll(v, "\x00", "") }
+// maxIndexValue bounds an index value, far below Badger's 65,000-byte key
+// limit: a pathological field (a 10,000-character name) still indexes, by
+// its beginning.
+const maxIndexValue = 512
+
+func cleanIndexValue(v string) string {
+	v = strings.ReplaceAll(v, "\x00", "")
+	if len(v) > maxIndexValue {
+		v = strings.ToValidUTF8(v[:maxIndexValue], "")
+	}
+	return v
+}
 
 // splitName splits "kind/id".
 func splitName(name string) (kind, id string, ok bool) {
@@ -117,6 +135,9 @@ func openDB(dir string, master []byte, opts Options) (*DB, error) {
 		// left it would fail half way, so do not even try.
 		return nil, ErrDiskFull
 	}
+	if err := removeEmptyLogs(dir); err != nil {
+		return nil, ErrWriteFailed.Because(err)
+	}
 	bo := badgerOptions(dir, master)
 	bdb, err := badger.Open(bo)
 	if err != nil {
@@ -131,6 +152,28 @@ func openDB(dir string, master []byte, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// removeEmptyLogs deletes zero-length memtable and value-log files. A kill
+// between Badger creating such a file and sizing it leaves one behind; it
+// holds nothing, but Badger refuses to open with it ("Create a new file").
+func removeEmptyLogs(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".mem") && !strings.HasSuffix(name, ".vlog") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.Size() == 0 {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // badgerOptions sizes Badger for an old two-core PC: small memtables and
@@ -312,6 +355,11 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	if tx.failed != nil {
+		// A write failed half way and fn carried on: committing would land
+		// half a record. Nothing of the transaction is written.
+		return tx.failed
+	}
 	if err := tx.txn.Commit(); err != nil {
 		return writeError(err)
 	}
@@ -333,9 +381,10 @@ func writeError(err error) error {
 
 // Tx is a write transaction, see DB.Update.
 type Tx struct {
-	db  *DB
-	txn *badger.Txn
-	seq uint64
+	db     *DB
+	txn    *badger.Txn
+	seq    uint64
+	failed error // the first write that failed after changing the transaction
 }
 
 // Get reads a record, including this transaction's own writes. A tombstone is returned as is.
@@ -397,12 +446,31 @@ func (tx *Tx) Apply(r Record) (Meta, error) {
 }
 
 // write replaces old (zero when absent) with r: record, feed and indexes.
-// It returns r's metadata with its new sequence.
+// It returns r's metadata with its new sequence. Everything that can be
+// checked is checked before the transaction changes; a failure after that
+// marks the transaction failed, so Update will not commit it.
 func (tx *Tx) write(old, r Record) (Meta, error) {
+	if tx.failed != nil {
+		return Meta{}, tx.failed
+	}
+	if len(r.Body) > MaxBodySize {
+		return Meta{}, ErrTooLarge.With("name", r.Name(), "max", MaxBodySize>>10)
+	}
+	if r.Scope != ScopeLocal && r.Scope != ScopeNetwork {
+		return Meta{}, ErrInvalidBody.With("name", r.Name()).Because(fmt.Errorf("unknown scope %d", r.Scope))
+	}
 	newValues, err := tx.db.indexValues(r)
 	if err != nil {
 		return Meta{}, err
 	}
+	m, err := tx.apply(old, r, newValues)
+	if err != nil {
+		tx.failed = err
+	}
+	return m, err
+}
+
+func (tx *Tx) apply(old, r Record, newValues [][]byte) (Meta, error) {
 	if old.Sequence != 0 {
 		if err := tx.txn.Delete(feedKey(old.Sequence)); err != nil {
 			return Meta{}, writeError(err)

@@ -23,4 +23,5 @@ var (
 	ErrBackupTooNew   = problem.Register("store.backup_too_new")
 	ErrBackupWrongKey = problem.Register("store.backup_wrong_password")
 	ErrWriteFailed    = problem.Register("store.write_failed")
+	ErrTooLarge       = problem.Register("store.too_large")
 )

@@ -99,29 +99,53 @@ func (db *DB) syncIndexes() error {
 	for _, ix := range db.opts.Indexes {
 		declared[ix.Kind+"/"+ix.Name] = ix.Version
 	}
-	changed := false
+	whole := map[string]int{} // stored indexes that stay as they are
+	var stale []string        // stored entries to drop: undeclared or changed
 	for name, v := range stored {
-		if dv, ok := declared[name]; !ok || dv != v {
-			kind, index, _ := cutName(name)
-			if err := db.dropPrefix(indexPrefix(kind, index)); err != nil {
-				return err
-			}
-			changed = true
+		if dv, ok := declared[name]; ok && dv == v {
+			whole[name] = v
+		} else {
+			stale = append(stale, name)
 		}
 	}
+	var build []Index
 	for _, ix := range db.opts.Indexes {
-		if v, ok := stored[ix.Kind+"/"+ix.Name]; ok && v == ix.Version {
-			continue
+		if _, ok := whole[ix.Kind+"/"+ix.Name]; !ok {
+			build = append(build, ix)
+		}
+	}
+	if len(stale) == 0 && len(build) == 0 {
+		return nil
+	}
+	// First record that these indexes are not whole: if the process dies
+	// while they are dropped or rebuilt, the next open (whatever version of
+	// Relais it is) rebuilds them rather than trusting half an index.
+	if err := db.saveIndexCatalogue(whole); err != nil {
+		return err
+	}
+	for _, name := range stale {
+		kind, index, _ := cutName(name)
+		if err := db.dropPrefix(indexPrefix(kind, index)); err != nil {
+			return err
+		}
+	}
+	for _, ix := range build {
+		// A build that a crash cut short left entries behind: start clean.
+		if err := db.dropPrefix(indexPrefix(ix.Kind, ix.Name)); err != nil {
+			return err
 		}
 		if err := db.buildIndex(ix); err != nil {
 			return err
 		}
-		changed = true
 	}
-	if !changed && len(stored) == len(declared) {
-		return nil
+	return db.saveIndexCatalogue(declared)
+}
+
+func (db *DB) saveIndexCatalogue(c map[string]int) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
 	}
-	b, _ := json.Marshal(declared)
 	return writeError(db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(keyIndexes, b) }))
 }
 
