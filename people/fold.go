@@ -1,0 +1,187 @@
+package people
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold returns s as search compares it: lower case, accents removed (NFD
+// then every nonspacing mark dropped), ligatures spelt out, and anything
+// that is neither a letter nor a digit turned into a space.
+func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	if ascii {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c >= 'A' && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				b.WriteByte(c)
+			default:
+				b.WriteByte(' ')
+			}
+		}
+		return b.String()
+	}
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'œ' || r == 'Œ':
+			b.WriteString("oe")
+		case r == 'æ' || r == 'Æ':
+			b.WriteString("ae")
+		case r == 'ß':
+			b.WriteString("ss")
+		case r == 'đ' || r == 'Đ': // Vietnamese, no decomposition
+			b.WriteByte('d')
+		case r == 'ø' || r == 'Ø':
+			b.WriteByte('o')
+		case r == 'ł' || r == 'Ł':
+			b.WriteByte('l')
+		case r == 'ı': // Turkish dotless i
+			b.WriteByte('i')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// nameTokens returns the search tokens of a person: each word of the first
+// and last names, folded, plus each name with its words glued together, so
+// « N'Diaye » is found by « ndiaye » and « Jean-Pierre » by « jeanpierre ».
+func nameTokens(p Person) []string {
+	return foldedTokens(fold(p.FirstName), fold(p.LastName))
+}
+
+// foldedTokens is nameTokens for names already folded.
+func foldedTokens(first, last string) []string {
+	var out []string
+	add := func(t string) {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	for _, field := range [2]string{first, last} {
+		words := strings.Fields(field)
+		for _, w := range words {
+			add(w)
+		}
+		if len(words) > 1 {
+			add(strings.Join(words, ""))
+		}
+	}
+	return out
+}
+
+// dupKey is the duplicate key of a person: their folded name words in
+// order (so a first and last name typed the wrong way round still meet)
+// and their birth year. People without a birth year have none.
+func dupKey(p Person) string {
+	if p.BirthYear == 0 {
+		return ""
+	}
+	words := strings.Fields(fold(p.FirstName + " " + p.LastName))
+	slices.Sort(words)
+	return strings.Join(words, " ") + "|" + strconv.Itoa(p.BirthYear)
+}
+
+// deletions returns s with each one of its runes removed in turn.
+func deletions(s string) []string {
+	out := make([]string, 0, len(s))
+	for i, r := range s {
+		d := s[:i] + s[i+utf8.RuneLen(r):]
+		if len(out) == 0 || out[len(out)-1] != d { // "ll" gives "l" once
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// oneTypo reports whether a and b differ by exactly one typo: one letter
+// replaced, added, removed, or two neighbours swapped.
+func oneTypo(a, b string) bool {
+	if a == b {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		i := 0
+		for i < len(ra) && ra[i] == rb[i] {
+			i++
+		}
+		if string(ra[i+1:]) == string(rb[i+1:]) {
+			return true // replaced
+		}
+		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+	case 1:
+		i := 0
+		for i < len(rb) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
+}
+
+// phoneDigits returns the forms a phone search compares typed digits
+// with: the international digits ("33612345678") and, for a French
+// number, the national ones ("0612345678").
+func phoneDigits(phone string) (intl, national string) {
+	if phone == "" {
+		return "", ""
+	}
+	intl = strings.TrimPrefix(phone, "+")
+	if strings.HasPrefix(intl, "33") {
+		national = "0" + intl[2:]
+	}
+	return intl, national
+}
+
+// queryDigits returns the digits of a query that looks like a phone number
+// (digits with spaces, dots, dashes or a leading +), or "" if it does not.
+// A leading + or 00 makes the digits international.
+func queryDigits(q string) (digits string, intl bool) {
+	q = strings.TrimSpace(q)
+	var b []byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c >= '0' && c <= '9':
+			b = append(b, c)
+		case c == '+' && i == 0:
+			intl = true
+		case c == ' ' || c == '.' || c == '-' || c == '(' || c == ')':
+		default:
+			return "", false
+		}
+	}
+	if len(b) < 2 {
+		return "", false
+	}
+	d := string(b)
+	if !intl && strings.HasPrefix(d, "00") {
+		d, intl = d[2:], true
+	}
+	return d, intl
+}

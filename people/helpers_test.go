@@ -1,0 +1,70 @@
+package people_test
+
+import (
+	"testing"
+	"time"
+
+	"relais/people"
+	"relais/store"
+)
+
+// today is the fixed clock of the tests.
+var today = time.Date(2026, time.November, 21, 10, 0, 0, 0, time.UTC)
+
+func openDB(t testing.TB) *store.DB {
+	t.Helper()
+	f, err := store.OpenFolder(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := store.TestOptions()
+	opts.Indexes = people.Indexes()
+	db, _, err := f.Initialise("admin", "correct horse", opts)
+	if err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close(); f.Close() })
+	return db
+}
+
+func newService(t testing.TB) (*people.Service, *store.DB) {
+	t.Helper()
+	db := openDB(t)
+	s, err := people.NewService(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return today }
+	return s, db
+}
+
+func helene() people.Person {
+	return people.Person{FirstName: "Hélène", LastName: "Dupont", Phone: "06 12 34 56 78", BirthYear: 1980}
+}
+
+// fataler is what mustRegister needs of a *testing.T or a *rapid.T.
+type fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+func mustRegister(t fataler, s *people.Service, p people.Person) people.Person {
+	t.Helper()
+	r, err := s.RegisterAnyway(p)
+	if err != nil {
+		t.Fatalf("RegisterAnyway(%+v) = %v", p, err)
+	}
+	return r.Person
+}
+
+func checkStore(t testing.TB, db *store.DB) {
+	t.Helper()
+	rep, err := db.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Errorf("store check: %v", rep.Problems)
+	}
+}
