@@ -19,11 +19,13 @@ import (
 	"relais/app"
 	"relais/assets"
 	"relais/problem"
-	_ "relais/sync/peer" // registers its problems, checked below
-	// Imported for the problems they register.
+	// Imported for the problems they register, checked below.
 	_ "relais/appointments"
+	_ "relais/people"
+	_ "relais/report"
 	_ "relais/staff"
 	_ "relais/store"
+	_ "relais/sync/peer"
 )
 
 var fixedDay = time.Date(2026, time.November, 21, 10, 0, 0, 0, time.UTC)
@@ -122,22 +124,29 @@ func translationPairs(t *testing.T) [][2]string {
 	return pairs
 }
 
-func TestEveryProblemIsTranslated(t *testing.T) {
-	// Problems may sit in any NAME.fr.json / NAME.en.json pair.
-	fr, en := map[string]any{}, map[string]any{}
+// allTranslations merges every French file and every English file, as
+// SetLanguage loads them.
+func allTranslations(t *testing.T) (fr, en map[string]any) {
+	fr, en = map[string]any{}, map[string]any{}
 	for _, pair := range translationPairs(t) {
-		if pair[0] == "fr.json" {
-			continue
-		}
 		f, _ := readTranslations(t, pair[0])
 		e, _ := readTranslations(t, pair[1])
 		for k, v := range f {
+			if _, dup := fr[k]; dup {
+				t.Errorf("%q is translated in two French files (one is %s)", k, pair[0])
+			}
 			fr[k] = v
 		}
 		for k, v := range e {
 			en[k] = v
 		}
 	}
+	return fr, en
+}
+
+func TestEveryProblemIsTranslated(t *testing.T) {
+	// Problems may sit in any NAME.fr.json / NAME.en.json pair.
+	fr, en := allTranslations(t)
 	registered := problem.Registered()
 	if len(registered) == 0 {
 		t.Fatal("no problem registered: the domain packages are not linked in")
@@ -156,8 +165,9 @@ func TestEveryProblemIsTranslated(t *testing.T) {
 // checks that each literal given to lang.L or lang.X has an entry in fr.json
 // and en.json, so no English string shows in the French interface.
 func TestEveryStringOfTheScreensIsTranslated(t *testing.T) {
-	fr, _ := readTranslations(t, "fr.json")
-	en, _ := readTranslations(t, "en.json")
+	// Screens keep their strings in fr.json/en.json or in a file of their
+	// own (ui-agenda.fr.json…): all are loaded together.
+	fr, en := allTranslations(t)
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -194,10 +204,10 @@ func TestEveryStringOfTheScreensIsTranslated(t *testing.T) {
 			}
 			found++
 			if _, ok := fr[key]; !ok {
-				t.Errorf("%s: %q is missing from fr.json", fset.Position(lit.Pos()), key)
+				t.Errorf("%s: %q is missing from the French files", fset.Position(lit.Pos()), key)
 			}
 			if _, ok := en[key]; !ok {
-				t.Errorf("%s: %q is missing from en.json", fset.Position(lit.Pos()), key)
+				t.Errorf("%s: %q is missing from the English files", fset.Position(lit.Pos()), key)
 			}
 			return true
 		})
