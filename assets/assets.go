@@ -16,3 +16,9 @@ var Translations embed.FS
 //
 //go:embed icon.png
 var Icon []byte
+
+// Procedures is the catalogue of online procedures (procedures.json), read by
+// the appointments package.
+//
+//go:embed procedures.json
+var Procedures []byte
