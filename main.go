@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -19,6 +20,7 @@ import (
 
 	ui "relais/app"
 	"relais/demo"
+	"relais/schema"
 	"relais/staff"
 	"relais/store"
 )
@@ -31,7 +33,7 @@ type cli struct {
 	Lang string `help:"Language of the command line's messages (fr or en)." default:"fr" enum:"fr,en"`
 
 	Open    openCmd    `cmd:"" default:"withargs" help:"Open the Relais window (default)."`
-	Demo    demoCmd    `cmd:"" help:"Create a demo data folder (login admin, password relais-demo)."`
+	Demo    demoCmd    `cmd:"" help:"Create a demo network in a new data folder (login admin, password relais-demo)."`
 	Check   checkCmd   `cmd:"" help:"Verify the data folder's records and indexes."`
 	Backup  backupCmd  `cmd:"" help:"Write an encrypted backup of the data folder."`
 	Restore restoreCmd `cmd:"" help:"Replace the data folder's content with a backup."`
@@ -64,7 +66,7 @@ type openCmd struct{}
 func (openCmd) Run(c *cli) error {
 	a := fyneapp.NewWithID(appID)
 	ui.SetLanguage(a.Preferences().StringWithFallback("language", "fr"))
-	desk, err := staff.OpenDesk(c.Data, store.Options{})
+	desk, err := staff.OpenDesk(c.Data, options())
 	if err != nil {
 		showFatal(a, ui.Message(err))
 		return err
@@ -82,21 +84,36 @@ func showFatal(a fyne.App, msg string) {
 	w.ShowAndRun()
 }
 
-type demoCmd struct{}
+type demoCmd struct {
+	Size string `help:"demo: 3 centres, 8 mediators, 2,000 people; large: 50 centres, 100,000 people, 1,000,000 appointments." default:"demo" enum:"demo,large"`
+	Seed uint64 `help:"Seed of the generator: the same seed gives the same network." default:"1"`
+}
 
-func (demoCmd) Run(c *cli) error {
-	created, err := demo.Create(c.Data, store.Options{})
+func (d demoCmd) Run(c *cli) error {
+	size := demo.Small
+	if d.Size == "large" {
+		size = demo.Large
+	}
+	start := time.Now()
+	created, ok, err := demo.Create(c.Data, options(), size, d.Seed, func(msg string) { fmt.Println(msg) })
 	if err != nil {
 		return err
 	}
-	if created {
-		fmt.Printf("Dossier de démonstration créé : %s\n", c.Data)
-	} else {
+	if !ok {
 		fmt.Printf("Le dossier %s est déjà configuré ; il est laissé tel quel.\n", c.Data)
+	} else {
+		fmt.Printf("Réseau de démonstration créé dans %s en %s : %d personnes, %d médiateurs, %d rendez-vous.\n",
+			c.Data, time.Since(start).Round(time.Second), created.People, created.Mediators, created.Appointments)
 	}
 	fmt.Printf("Identifiant : %s — mot de passe : %s\n", demo.Login, demo.Password)
+	if len(created.MediatorLogins) > 0 {
+		fmt.Printf("Médiateurs (même mot de passe) : %s\n", strings.Join(created.MediatorLogins, ", "))
+	}
 	return nil
 }
+
+// options are the store options of every command: all domain indexes.
+func options() store.Options { return schema.Options(store.Options{}) }
 
 type signIn struct {
 	Login string `help:"Staff login." default:"admin"`
@@ -105,7 +122,7 @@ type signIn struct {
 // session opens the data folder and signs in, reading the password from
 // RELAIS_PASSWORD, the terminal, or one line of standard input.
 func (s signIn) session(c *cli) (*staff.Desk, *staff.Session, error) {
-	desk, err := staff.OpenDesk(c.Data, store.Options{})
+	desk, err := staff.OpenDesk(c.Data, options())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -205,7 +222,7 @@ type restoreCmd struct {
 }
 
 func (r restoreCmd) Run(c *cli) error {
-	desk, err := staff.OpenDesk(c.Data, store.Options{})
+	desk, err := staff.OpenDesk(c.Data, options())
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,10 @@ func TestSmoke(t *testing.T) {
 		run(t, time.Minute, nil, bin, "demo", "--data", dir)
 		s := launch(t, bin, display, dir)
 		unlock := s.screenshot(t, "unlock")
+		// Several logins can sign in here, so none is pre-filled and the
+		// login field has the focus: type it, then Tab to the password.
+		s.xdotool(t, "type", "--delay", "40", "admin")
+		s.xdotool(t, "key", "Tab")
 		s.xdotool(t, "type", "--delay", "40", "not-the-password")
 		s.xdotool(t, "key", "Return")
 		wrong := s.waitForChange(t, "unlock-wrong", unlock)

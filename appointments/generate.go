@@ -18,6 +18,14 @@ type Plan struct {
 	Centres int
 	// MediatorsPerCentre is how many mediators (staff ids) work at each centre.
 	MediatorsPerCentre int
+	// Mediators, when set, is the total number of mediators, shared out
+	// over the centres as evenly as possible (8 over 3 gives 3, 3, 2); it
+	// overrides MediatorsPerCentre.
+	Mediators int
+	// Existing are centres already written (set up by hand): the first
+	// len(Existing) centres get these ids and keep their records; the
+	// generator only adds their hours, holidays and mediators.
+	Existing []string
 	// Persons are the ids of the people appointments are made for.
 	Persons []string
 	// From and To bound the days with appointments; Now splits the past
@@ -102,7 +110,12 @@ func GenerateSchedule(db *store.DB, p Plan) (Generated, error) {
 			name += fmt.Sprintf(" %d", i/len(demoTowns)+1)
 		}
 		c.hours = demoHours(rng)
-		w.put(CentreKind, c.id, Centre{Name: name, Phone: fmt.Sprintf("03 %02d %02d %02d %02d", rng.IntN(100), rng.IntN(100), rng.IntN(100), rng.IntN(100))}, store.ScopeNetwork)
+		phone := fmt.Sprintf("03 %02d %02d %02d %02d", rng.IntN(100), rng.IntN(100), rng.IntN(100), rng.IntN(100))
+		if i < len(p.Existing) {
+			c.id = p.Existing[i]
+		} else {
+			w.put(CentreKind, c.id, Centre{Name: name, Phone: phone}, store.ScopeNetwork)
+		}
 		w.put(HoursKind, c.id, Hours{Week: c.hours}, store.ScopeNetwork)
 		for y := p.From.Year(); y <= p.To.Year(); y++ {
 			for _, h := range publicHolidays {
@@ -111,7 +124,14 @@ func GenerateSchedule(db *store.DB, p Plan) (Generated, error) {
 				w.put(ClosureKind, newID(p.From), Closure{Centre: c.id, First: d, Last: d, Reason: "Jour férié"}, store.ScopeNetwork)
 			}
 		}
-		for m := 0; m < p.MediatorsPerCentre; m++ {
+		count := p.MediatorsPerCentre
+		if p.Mediators > 0 {
+			count = p.Mediators / p.Centres
+			if i < p.Mediators%p.Centres {
+				count++
+			}
+		}
+		for m := 0; m < count; m++ {
 			md := mediator{id: newID(p.From), week: demoAvailability(rng, c.hours)}
 			w.put(AvailabilityKind, newID(p.From), Availability{Mediator: md.id, Centre: c.id, Week: md.week}, store.ScopeNetwork)
 			// One week of leave somewhere in the period.

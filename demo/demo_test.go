@@ -2,21 +2,33 @@ package demo_test
 
 import (
 	"testing"
+	"time"
 
+	"relais/appointments"
 	"relais/demo"
+	"relais/people"
+	"relais/schema"
 	"relais/staff"
 	"relais/store"
 )
 
-func TestCreateIsIdempotentAndSignsIn(t *testing.T) {
+func TestCreateMakesABelievableNetworkOnce(t *testing.T) {
 	dir := t.TempDir()
-	for i, want := range []bool{true, false} {
-		created, err := demo.Create(dir, store.TestOptions())
-		if err != nil || created != want {
-			t.Fatalf("Create #%d = %v, %v; want %v", i+1, created, err, want)
-		}
+	opts := schema.Options(store.TestOptions())
+	size := demo.Small
+	size.People = 300 // the full demo takes longer; the shape is the same
+	c, ok, err := demo.Create(dir, opts, size, 1, nil)
+	if err != nil || !ok {
+		t.Fatalf("Create = %+v, %v, %v", c, ok, err)
 	}
-	desk, err := staff.OpenDesk(dir, store.TestOptions())
+	if c.People != 300 || c.Mediators != 8 || c.Appointments < 1000 || len(c.MediatorLogins) != 3 {
+		t.Errorf("created %+v", c)
+	}
+	if _, ok, err := demo.Create(dir, opts, size, 1, nil); ok || err != nil {
+		t.Errorf("second Create = %v, %v; want the folder left alone", ok, err)
+	}
+
+	desk, err := staff.OpenDesk(dir, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +37,41 @@ func TestCreateIsIdempotentAndSignsIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo credentials do not sign in: %v", err)
 	}
-	defer s.Close()
-	if s.Centre.Name != demo.CentreName || s.Account.Name != demo.AdminName {
-		t.Errorf("demo session = %+v", s)
+	if s.Centre.Name != demo.CentreName || s.Account.Role != staff.Admin {
+		t.Errorf("admin session = %+v", s)
+	}
+	// Today's (or the next open day's) agenda of the admin's centre has appointments.
+	sched := appointments.NewScheduler(s.DB, time.Now)
+	found := 0
+	for d := 0; d < 7 && found == 0; d++ {
+		ag, err := sched.DayAgenda(s.CentreID, time.Now().AddDate(0, 0, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range ag.Columns {
+			found += len(col.Appointments)
+		}
+	}
+	if found == 0 {
+		t.Error("no appointment in the coming week at the demo centre")
+	}
+	svc, err := people.NewService(s.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Len() != 300 {
+		t.Errorf("people service holds %d", svc.Len())
+	}
+	if rep, err := s.Check(); err != nil || !rep.OK() {
+		t.Errorf("Check = %v, %v", rep.Problems, err)
+	}
+	s.Close()
+	m, err := desk.SignIn(c.MediatorLogins[0], demo.Password)
+	if err != nil {
+		t.Fatalf("mediator %s cannot sign in: %v", c.MediatorLogins[0], err)
+	}
+	defer m.Close()
+	if m.Account.Role != staff.Mediator || m.CentreID != s.CentreID {
+		t.Errorf("mediator session = %+v", m.Account)
 	}
 }

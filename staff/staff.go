@@ -110,13 +110,23 @@ type Desk struct {
 }
 
 // OpenDesk locks the data folder dir. opts.Indexes should hold every domain
-// package's indexes; the staff and centre ones are added here.
+// package's indexes (schema.Options); the staff ones are added when missing,
+// since signing in needs them.
 func OpenDesk(dir string, opts store.Options) (*Desk, error) {
 	f, err := store.OpenFolder(dir)
 	if err != nil {
 		return nil, err
 	}
-	opts.Indexes = append(append([]store.Index(nil), opts.Indexes...), Indexes()...)
+	declared := map[string]bool{}
+	for _, ix := range opts.Indexes {
+		declared[ix.Kind+"/"+ix.Name] = true
+	}
+	opts.Indexes = append([]store.Index(nil), opts.Indexes...)
+	for _, ix := range Indexes() {
+		if !declared[ix.Kind+"/"+ix.Name] {
+			opts.Indexes = append(opts.Indexes, ix)
+		}
+	}
 	return &Desk{folder: f, opts: opts}, nil
 }
 
@@ -256,4 +266,68 @@ func (d *Desk) RestoreWithRecoveryKey(r io.Reader, code string) error {
 		return master, nil
 	}, d.opts)
 	return err
+}
+
+// Problems of account management.
+var (
+	ErrNotAllowed  = problem.Register("staff.not_allowed")
+	ErrLoginTaken  = problem.Register("staff.login_taken")
+	ErrUnknownRole = problem.Register("staff.unknown_role")
+)
+
+// Roles lists the roles, from the front desk to the administrator.
+func Roles() []Role { return []Role{Reception, Mediator, Coordinator, Admin} }
+
+// AddAccount creates a colleague's account at the session's centre, with
+// their own password (a keyslot of the folder). Only an administrator may.
+func (s *Session) AddAccount(name, login string, role Role, password string) (string, error) {
+	if s.Account.Role != Admin {
+		return "", ErrNotAllowed
+	}
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	login = store.NormaliseLogin(login)
+	if !loginPattern.MatchString(login) {
+		return "", ErrBadLogin
+	}
+	known := false
+	for _, r := range Roles() {
+		known = known || r == role
+	}
+	if !known {
+		return "", ErrUnknownRole
+	}
+	if err := store.CheckPassword(password); err != nil {
+		return "", err
+	}
+	if _, _, err := Accounts(s.DB).FindOne("login", login); err == nil {
+		return "", ErrLoginTaken.With("login", login)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	// The keyslot first: an account without a password is harmless (it
+	// cannot sign in), a password without an account would be refused.
+	if err := s.desk.folder.SetPassword(s.master, login, password, s.desk.opts); err != nil {
+		return "", err
+	}
+	id := store.NewID()
+	acc := Account{Login: login, Name: strings.TrimSpace(name), Role: role, Centre: s.CentreID}
+	if _, err := Accounts(s.DB).Put(id, acc, store.ScopeNetwork); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// SetPasswordOf gives an existing account a new password (a new keyslot).
+// Only an administrator may; the account must exist.
+func (s *Session) SetPasswordOf(login, password string) error {
+	if s.Account.Role != Admin {
+		return ErrNotAllowed
+	}
+	login = store.NormaliseLogin(login)
+	if _, _, err := Accounts(s.DB).FindOne("login", login); err != nil {
+		return err
+	}
+	return s.desk.folder.SetPassword(s.master, login, password, s.desk.opts)
 }

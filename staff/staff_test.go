@@ -145,3 +145,47 @@ func TestDisabledAccountCannotSignIn(t *testing.T) {
 		t.Errorf("SignIn(disabled) = %v", err)
 	}
 }
+
+func TestAddAccount(t *testing.T) {
+	desk, err := staff.OpenDesk(t.TempDir(), store.TestOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	admin, _, err := desk.SetUp(goodForm())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, login string
+		role        staff.Role
+		password    string
+		want        error
+	}{
+		{"Sam", "camille", staff.Mediator, "long enough", staff.ErrLoginTaken},
+		{"Sam", "s", staff.Mediator, "long enough", staff.ErrBadLogin},
+		{"", "sam", staff.Mediator, "long enough", staff.ErrNameMissing},
+		{"Sam", "sam", staff.Role("chef"), "long enough", staff.ErrUnknownRole},
+		{"Sam", "sam", staff.Mediator, "court", store.ErrWeakPassword},
+	}
+	for _, c := range cases {
+		if _, err := admin.AddAccount(c.name, c.login, c.role, c.password); !errors.Is(err, c.want) {
+			t.Errorf("AddAccount(%q, %q, %q) = %v, want %v", c.name, c.login, c.role, err, c.want)
+		}
+	}
+	if _, err := admin.AddAccount("Sam Diallo", "Sam.Diallo", staff.Mediator, "long enough"); err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	sam, err := desk.SignIn("sam.diallo", "long enough")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sam.Close()
+	if sam.Account.Role != staff.Mediator || sam.CentreID != admin.CentreID {
+		t.Errorf("new account = %+v", sam.Account)
+	}
+	if _, err := sam.AddAccount("Eve", "eve", staff.Admin, "long enough"); !errors.Is(err, staff.ErrNotAllowed) {
+		t.Errorf("a mediator created an account: %v", err)
+	}
+}
