@@ -16,6 +16,9 @@ type section struct {
 	title func() string // translated when shown, so a language change applies
 	icon  fyne.Resource
 	panel func(u *UI) fyne.CanvasObject
+	// fill: the panel takes the whole area and scrolls by itself (an agenda
+	// with columns); otherwise it is wrapped in a vertical scroll.
+	fill bool
 }
 
 // Section ids.
@@ -31,33 +34,25 @@ const (
 
 func sections() []section {
 	return []section{
-		{sectionHome, func() string { return lang.L("Home") }, theme.HomeIcon(), (*UI).welcomePanel},
-		{sectionAgenda, func() string { return lang.L("Agenda") }, theme.CalendarIcon(), comingPanel(
-			func() string { return lang.L("Agenda") },
-			func() string {
-				return lang.L("Book appointments for online procedures, print the slip with the documents to bring, check people in and keep the walk-in queue.")
-			})},
-		{sectionPeople, func() string { return lang.L("People") }, theme.AccountIcon(), comingPanel(
-			func() string { return lang.L("People") },
-			func() string {
-				return lang.L("Find or register a person in seconds, with only the data needed and their consent before anything is shared.")
-			})},
+		{sectionHome, func() string { return lang.L("Home") }, theme.HomeIcon(), (*UI).deskPanel, true},
+		{sectionAgenda, func() string { return lang.L("Agenda") }, theme.CalendarIcon(), (*UI).agendaPanel, true},
+		{sectionPeople, func() string { return lang.L("People") }, theme.AccountIcon(), (*UI).peoplePanel, true},
 		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), comingPanel(
 			func() string { return lang.L("Guides") },
 			func() string {
 				return lang.L("Follow an online form step by step beside the person, and note how autonomous they were: done for, done with, or done alone.")
-			})},
+			}), false},
 		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), comingPanel(
 			func() string { return lang.L("Radar") },
 			func() string {
 				return lang.L("See who dropped off the radar (missed appointments, unfinished procedures, deadlines near) and follow up with them.")
-			})},
+			}), false},
 		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), comingPanel(
 			func() string { return lang.L("Network") },
 			func() string {
 				return lang.L("Share appointments and follow-ups with the partner centres of your network, directly between computers, without any cloud.")
-			})},
-		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel},
+			}), false},
+		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel, false},
 	}
 }
 
@@ -128,7 +123,11 @@ func (u *UI) openSection(id string) {
 		if s.id == id {
 			h.current = id
 			h.panel = s.panel(u)
-			h.content.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewPadded(h.panel)))}
+			if s.fill {
+				h.content.Objects = []fyne.CanvasObject{container.NewPadded(h.panel)}
+			} else {
+				h.content.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewPadded(h.panel)))}
+			}
 			h.content.Refresh()
 			return
 		}

@@ -98,12 +98,13 @@ func (u *UI) createCentre() {
 	s.working.Show()
 	s.working.Start()
 	type result struct {
-		session *staff.Session
-		key     string
+		signedIn
+		key string
 	}
 	background(u, func() (result, error) {
 		session, key, err := u.desk.SetUp(f)
-		return result{session, key}, err
+		si, err := openServices(session, err)
+		return result{si, key}, err
 	}, func(r result, err error) {
 		s.working.Stop()
 		s.working.Hide()
@@ -113,7 +114,7 @@ func (u *UI) createCentre() {
 			setProblem(s.problem, Message(err))
 			return
 		}
-		if !u.adopt(r.session) {
+		if !u.adopt(r.signedIn) {
 			return
 		}
 		u.app.Preferences().SetString(prefLastLogin, r.session.Account.Login)

@@ -13,7 +13,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/appointments"
 	"relais/assets"
+	"relais/people"
 	"relais/staff"
 )
 
@@ -40,6 +42,8 @@ type UI struct {
 
 	// The fields below belong to the Fyne goroutine.
 	session *staff.Session
+	people  *people.Service         // set while signed in
+	sched   *appointments.Scheduler // set while signed in
 	screen  string
 	closed  bool
 
@@ -96,19 +100,19 @@ func (u *UI) closeSession() {
 		if err := u.session.Close(); err != nil {
 			fyne.LogError("close session", err)
 		}
-		u.session = nil
+		u.session, u.people, u.sched = nil, nil, nil
 	}
 }
 
 // adopt takes a session a background job opened. If the window closed in
 // the meantime, the session is closed at once.
-func (u *UI) adopt(s *staff.Session) bool {
+func (u *UI) adopt(si signedIn) bool {
 	if u.closed {
-		s.Close()
+		si.session.Close()
 		return false
 	}
 	u.closeSession()
-	u.session = s
+	u.session, u.people, u.sched = si.session, si.people, si.sched
 	return true
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"relais/app"
 	"relais/appointments"
+	"relais/schema"
 	"relais/staff"
 	"relais/store"
 )
@@ -29,7 +30,7 @@ const (
 // openDesk opens a desk on a fresh folder; it is closed when the test ends.
 func openDesk(t *testing.T, dir string) *staff.Desk {
 	t.Helper()
-	desk, err := staff.OpenDesk(dir, store.TestOptions())
+	desk, err := staff.OpenDesk(dir, schema.Options(store.TestOptions()))
 	if err != nil {
 		t.Fatalf("OpenDesk: %v", err)
 	}

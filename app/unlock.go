@@ -10,8 +10,6 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"relais/staff"
 )
 
 // unlockScreen asks a member of staff for their login and password.
@@ -93,9 +91,9 @@ func (u *UI) signIn() {
 	s.restore.Disable()
 	s.working.Show()
 	s.working.Start()
-	background(u, func() (*staff.Session, error) {
-		return u.desk.SignIn(login, password)
-	}, func(session *staff.Session, err error) {
+	background(u, func() (signedIn, error) {
+		return openServices(u.desk.SignIn(login, password))
+	}, func(si signedIn, err error) {
 		s.working.Stop()
 		s.working.Hide()
 		s.unlock.Enable()
@@ -106,10 +104,10 @@ func (u *UI) signIn() {
 			u.win.Canvas().Focus(s.password)
 			return
 		}
-		if !u.adopt(session) {
+		if !u.adopt(si) {
 			return
 		}
-		u.app.Preferences().SetString(prefLastLogin, session.Account.Login)
+		u.app.Preferences().SetString(prefLastLogin, si.session.Account.Login)
 		u.showHome()
 	})
 }
