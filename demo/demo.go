@@ -42,7 +42,7 @@ type Size struct {
 // benchmarks are measured on.
 var (
 	Small = Size{Name: "demo", Centres: 3, Mediators: 8, People: 2000, Past: 91 * 24 * time.Hour, Future: 91 * 24 * time.Hour}
-	Large = Size{Name: "large", Centres: 50, Mediators: 1000, People: 100_000, Past: 150 * 24 * time.Hour, Future: 60 * 24 * time.Hour, Appointments: 1_000_000}
+	Large = Size{Name: "large", Centres: 50, Mediators: 1000, People: 100_000, Past: 165 * 24 * time.Hour, Future: 60 * 24 * time.Hour, Appointments: 1_000_000}
 )
 
 // Created tells what Create wrote.
@@ -92,12 +92,14 @@ func Create(dir string, opts store.Options, size Size, seed uint64, progress fun
 	c.People = len(persons)
 
 	say("centres, horaires et rendez-vous…")
+	nextReport := 100_000
 	g, err := appointments.GenerateSchedule(s.DB, appointments.Plan{
 		Seed: seed, Centres: size.Centres, Mediators: size.Mediators, Existing: []string{s.CentreID},
 		Persons: ids, From: now.Add(-size.Past), To: now.Add(size.Future), Now: now, Limit: size.Appointments,
 		Progress: func(n int) {
-			if n%100_000 == 0 {
-				say("%d rendez-vous", n)
+			if n >= nextReport {
+				say("%d rendez-vous…", n)
+				nextReport += 100_000
 			}
 		},
 	})
@@ -176,7 +178,13 @@ func uniqueLogin(first, last string, taken map[string]bool) string {
 		}
 		return b.String()
 	}
-	base := clean(first) + "." + clean(last)
+	base := clean(first)
+	if l := clean(last); l != "" {
+		base += "." + l
+	}
+	if len(base) < 2 {
+		base = "mediateur"
+	}
 	if len(base) > 28 {
 		base = base[:28]
 	}
@@ -186,4 +194,23 @@ func uniqueLogin(first, last string, taken map[string]bool) string {
 	}
 	taken[login] = true
 	return login
+}
+
+// LargeDirEnv names the environment variable that points the large-set
+// benchmarks at a folder made by `relais demo --size large`.
+const LargeDirEnv = "RELAIS_LARGE_DIR"
+
+// SignIn opens a demo folder as its administrator, for benchmarks and tools.
+// Close the session, then the desk.
+func SignIn(dir string, opts store.Options) (*staff.Desk, *staff.Session, error) {
+	desk, err := staff.OpenDesk(dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := desk.SignIn(Login, Password)
+	if err != nil {
+		desk.Close()
+		return nil, nil, err
+	}
+	return desk, s, nil
 }
