@@ -716,7 +716,14 @@ func (db *DB) Changes(since uint64, fn func(Record) error) error {
 type quietLogger struct{}
 
 func (quietLogger) Errorf(f string, a ...any)   { logf("badger error: "+f, a...) }
-func (quietLogger) Warningf(f string, a ...any) { logf("badger warning: "+f, a...) }
+func (quietLogger) Warningf(f string, a ...any) {
+	// Badger reports its cache statistics as warnings when it closes: they
+	// are for tuning, not for the person at the desk.
+	if strings.HasPrefix(f, "Block cache might be too small") || strings.HasPrefix(f, "Cache life expectancy") {
+		return
+	}
+	logf("badger warning: "+f, a...)
+}
 func (quietLogger) Infof(string, ...any)        {}
 func (quietLogger) Debugf(string, ...any)       {}
 
