@@ -715,7 +715,7 @@ func (db *DB) Changes(since uint64, fn func(Record) error) error {
 
 type quietLogger struct{}
 
-func (quietLogger) Errorf(f string, a ...any)   { logf("badger error: "+f, a...) }
+func (quietLogger) Errorf(f string, a ...any) { logf("badger error: "+f, a...) }
 func (quietLogger) Warningf(f string, a ...any) {
 	// Badger reports its cache statistics as warnings when it closes: they
 	// are for tuning, not for the person at the desk.
@@ -724,8 +724,8 @@ func (quietLogger) Warningf(f string, a ...any) {
 	}
 	logf("badger warning: "+f, a...)
 }
-func (quietLogger) Infof(string, ...any)        {}
-func (quietLogger) Debugf(string, ...any)       {}
+func (quietLogger) Infof(string, ...any)  {}
+func (quietLogger) Debugf(string, ...any) {}
 
 // logf is where the store's rare diagnostics go; the app may redirect it.
 var logf = func(f string, a ...any) { fmt.Fprintf(logOutput, strings.TrimRight(f, "\n")+"\n", a...) }
