@@ -40,8 +40,10 @@ test: test-deps vet
 	go test -count=1 -timeout 30m $$(go list ./... | grep -v -e '/store$$' -e '/store/')
 	@echo "make test: all tests passed"
 
+# Benchmarks; set RELAIS_LARGE_DIR to a folder made by
+# `relais demo --size large` to measure on the large set too.
 bench:
-	go test -run '^$$' -bench . -benchtime 2000x ./store/
+	go test -run '^$$' -bench . -benchtime 2000x ./store/ ./appointments/ ./people/
 
 fuzz:
 	go test ./store -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime 60s
