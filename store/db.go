@@ -122,11 +122,12 @@ type DB struct {
 	opts    Options
 	indexes map[string][]Index // by kind
 
-	mu      sync.Mutex // serialises writes and guards seq
-	seq     uint64     // last sequence given out
-	replica uint64
-	epoch   uint64
-	closed  bool
+	mu       sync.Mutex // serialises writes and guards seq and watchers
+	seq      uint64     // last sequence given out
+	watchers map[chan uint64]struct{}
+	replica  uint64
+	epoch    uint64
+	closed   bool
 }
 
 func openDB(dir string, master []byte, opts Options) (*DB, error) {
@@ -299,6 +300,7 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed = true
+	db.closeWatchers()
 	return db.bdb.Close()
 }
 
@@ -363,7 +365,10 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 	if err := tx.txn.Commit(); err != nil {
 		return writeError(err)
 	}
-	db.seq = tx.seq
+	if tx.seq != db.seq {
+		db.seq = tx.seq
+		db.notify(tx.seq)
+	}
 	return nil
 }
 
@@ -405,6 +410,7 @@ func (tx *Tx) Put(kind, id string, body []byte, scope Scope) (Meta, error) {
 	r := Record{Meta: Meta{
 		Kind: kind, ID: id, Version: old.Version.Update(tx.db.replica),
 		Modified: now(), ModifiedBy: tx.db.replica, Scope: scope,
+		Shared: old.Shared || scope == ScopeNetwork,
 	}, Body: body}
 	return tx.write(old, r)
 }
@@ -420,7 +426,7 @@ func (tx *Tx) Delete(kind, id string) (Meta, error) {
 	}
 	r := Record{Meta: Meta{
 		Kind: kind, ID: id, Version: old.Version.Update(tx.db.replica),
-		Modified: now(), ModifiedBy: tx.db.replica, Deleted: true, Scope: old.Scope,
+		Modified: now(), ModifiedBy: tx.db.replica, Deleted: true, Scope: old.Scope, Shared: old.Shared,
 	}}
 	return tx.write(old, r)
 }
@@ -442,6 +448,7 @@ func (tx *Tx) Apply(r Record) (Meta, error) {
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Meta{}, err
 	}
+	r.Shared = r.Shared || old.Shared || r.Scope == ScopeNetwork
 	return tx.write(old, r)
 }
 

@@ -10,8 +10,8 @@ import (
 func envelopeSeeds() []Record {
 	return []Record{
 		{Meta: Meta{Kind: "person", ID: "a", Sequence: 1, Modified: time.Unix(0, 1), ModifiedBy: 7, Version: Vector{{7, 1}}}, Body: []byte(`{"name":"Awa"}`)},
-		{Meta: Meta{Kind: "person", ID: "b", Sequence: 1 << 40, Modified: time.Unix(1795255266, 5), ModifiedBy: ^uint64(0), Deleted: true, Scope: ScopeNetwork, Version: Vector{{1, 2}, {^uint64(0), 1795255266}}}},
-		{Meta: Meta{Kind: "k", ID: "c", Scope: ScopeNetwork}, Body: []byte(`[]`)},
+		{Meta: Meta{Kind: "person", ID: "b", Sequence: 1 << 40, Modified: time.Unix(1795255266, 5), ModifiedBy: ^uint64(0), Deleted: true, Scope: ScopeNetwork, Shared: true, Version: Vector{{1, 2}, {^uint64(0), 1795255266}}}},
+		{Meta: Meta{Kind: "k", ID: "c", Scope: ScopeNetwork, Shared: true}, Body: []byte(`[]`)},
 	}
 }
 

@@ -27,6 +27,10 @@ type Meta struct {
 	ModifiedBy uint64    // short id of the replica that made the last change
 	Deleted    bool      // a tombstone: the body is gone, the version stays
 	Scope      Scope
+	// Shared is set once the record has been network-scoped and stays set:
+	// a record made local again (consent withdrawn) must reach partners as
+	// a tombstone, while one that was never shared must never be announced.
+	Shared bool
 }
 
 // Name returns "kind/id", the record's name on the wire and in messages.
@@ -57,6 +61,7 @@ const envelopeFormat = 1
 const (
 	flagDeleted = 1 << 0
 	flagNetwork = 1 << 1
+	flagShared  = 1 << 2
 )
 
 // encodeEnvelope lays out a record's value: format, flags, sequence,
@@ -70,6 +75,9 @@ func encodeEnvelope(r Record) []byte {
 	}
 	if r.Scope == ScopeNetwork {
 		flags |= flagNetwork
+	}
+	if r.Shared || r.Scope == ScopeNetwork {
+		flags |= flagShared
 	}
 	b = append(b, flags)
 	b = binary.AppendUvarint(b, r.Sequence)
@@ -93,13 +101,14 @@ var errEnvelope = errors.New("malformed record envelope")
 // damaged bytes; it returns errEnvelope instead. The body aliases b.
 func decodeEnvelope(kind, id string, b []byte) (Record, error) {
 	r := Record{Meta: Meta{Kind: kind, ID: id}}
-	if len(b) < 2 || b[0] != envelopeFormat || b[1]&^(flagDeleted|flagNetwork) != 0 {
+	if len(b) < 2 || b[0] != envelopeFormat || b[1]&^(flagDeleted|flagNetwork|flagShared) != 0 {
 		return r, errEnvelope
 	}
 	r.Deleted = b[1]&flagDeleted != 0
 	if b[1]&flagNetwork != 0 {
 		r.Scope = ScopeNetwork
 	}
+	r.Shared = b[1]&flagShared != 0 || r.Scope == ScopeNetwork
 	b = b[2:]
 	next := func() (uint64, bool) {
 		v, n := binary.Uvarint(b)
