@@ -446,49 +446,57 @@ func (s *Scheduler) ToCallTomorrow(centre string, phoneless func(person string) 
 // person to, in one transaction, when reception merges two files of the
 // same person. It returns how many records changed.
 func (s *Scheduler) ReassignPerson(from, to string) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *store.Tx) error {
+		var err error
+		n, err = ReassignPersonIn(tx, from, to)
+		return err
+	})
+	return n, err
+}
+
+// ReassignPersonIn is ReassignPerson inside a transaction, so that merging
+// two people's files and moving their appointments land together.
+func ReassignPersonIn(tx *store.Tx, from, to string) (int, error) {
 	if strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
 		return 0, ErrPersonMissing
 	}
 	n := 0
-	err := s.db.Update(func(tx *store.Tx) error {
-		n = 0
-		ids, err := tx.Find(Kind, "person", from)
+	ids, err := tx.Find(Kind, "person", from)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		a, meta, err := store.GetIn[Appointment](tx, Kind, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
 		if err != nil {
-			return err
+			return 0, err
 		}
-		for _, id := range ids {
-			a, meta, err := store.GetIn[Appointment](tx, Kind, id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			a.Person = to
-			if _, err := store.PutIn(tx, Kind, id, a, meta.Scope); err != nil {
-				return err
-			}
-			n++
+		a.Person = to
+		if _, err := store.PutIn(tx, Kind, id, a, meta.Scope); err != nil {
+			return 0, err
 		}
-		ids, err = tx.Find(WalkInKind, "person", from)
+		n++
+	}
+	ids, err = tx.Find(WalkInKind, "person", from)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		w, meta, err := store.GetIn[WalkIn](tx, WalkInKind, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
 		if err != nil {
-			return err
+			return 0, err
 		}
-		for _, id := range ids {
-			w, meta, err := store.GetIn[WalkIn](tx, WalkInKind, id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			w.Person = to
-			if _, err := store.PutIn(tx, WalkInKind, id, w, meta.Scope); err != nil {
-				return err
-			}
-			n++
+		w.Person = to
+		if _, err := store.PutIn(tx, WalkInKind, id, w, meta.Scope); err != nil {
+			return 0, err
 		}
-		return nil
-	})
-	return n, err
+		n++
+	}
+	return n, nil
 }

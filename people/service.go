@@ -235,8 +235,10 @@ func (s *Service) Delete(id string) error {
 
 // Merge makes one person of two: keep gets every field it lacks from
 // remove, remove becomes a tombstone, and a Merged record under remove's id
-// points at keep. All of it is one transaction. by is the staff login.
-func (s *Service) Merge(keepID, removeID, by string) (Person, error) {
+// points at keep. All of it is one transaction, with also (other packages
+// moving what referred to remove, e.g. appointments.ReassignPersonIn). by is
+// the staff login.
+func (s *Service) Merge(keepID, removeID, by string, also ...func(tx *store.Tx) error) (Person, error) {
 	if keepID == removeID {
 		return Person{}, ErrMergeSame
 	}
@@ -264,8 +266,15 @@ func (s *Service) Merge(keepID, removeID, by string) (Person, error) {
 			scope = store.ScopeNetwork // partners hold references to the removed id
 		}
 		m := Merged{Into: keepID, At: s.Now().UTC(), By: by}
-		_, err = store.PutIn(tx, MergeKind, removeID, m, scope)
-		return err
+		if _, err = store.PutIn(tx, MergeKind, removeID, m, scope); err != nil {
+			return err
+		}
+		for _, fn := range also {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Person{}, err
