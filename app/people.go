@@ -30,6 +30,7 @@ type peopleSection struct {
 	form    *personForm
 	file    *personFile
 	booking *bookingFlow
+	merging *mergeDialog // open while looking for a file to merge
 
 	// saveHook, when set (by tests), stands in for the file save dialog.
 	saveHook func(name string) (fyne.URIWriteCloser, error)

@@ -26,6 +26,7 @@ type personFile struct {
 	toggle   *widget.Button // withdraw or give the consent
 	edit     *widget.Button
 	book     *widget.Button
+	merge    *widget.Button
 	problem  *widget.Label
 	upcoming *fyne.Container
 	past     *fyne.Container
@@ -62,6 +63,7 @@ func (p *peopleSection) showFile(id string) {
 	})
 	f.book = widget.NewButtonWithIcon(lang.X("ui.people.book", "Book an appointment"), theme.CalendarIcon(), func() { p.showBooking(f.person.ID) })
 	f.book.Importance = widget.HighImportance
+	f.merge = widget.NewButtonWithIcon(lang.L("Merge…"), theme.ContentCopyIcon(), p.askMerge)
 
 	facts := widget.NewForm()
 	phone := peoplePhone(person.Phone)
@@ -91,7 +93,7 @@ func (p *peopleSection) showFile(id string) {
 	later := peopleDim(lang.L("Open procedures and the radar's alerts will show here in a coming version of Relais."))
 
 	content := container.NewVBox(
-		peopleToolbar(f.name, f.edit, f.book, p.backButton()),
+		peopleToolbar(f.name, f.edit, f.merge, f.book, p.backButton()),
 		facts,
 		f.problem,
 		widget.NewSeparator(),
