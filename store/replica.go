@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -75,9 +77,9 @@ const (
 // transaction (so a batch costs one disk sync). Each is compared with our
 // copy at that moment: a newer one replaces it, an older or equal one is
 // ignored, and a concurrent one is settled by WinsConflict: the result has
-// the winner's body and the merge of both vectors, with no new counter, so
-// every replica reaches the same version and nothing bounces back and
-// forth; the loser is kept as a conflict record. Records from partners are
+// the winner's body and a version that dominates both and is the same on
+// every replica settling that pair (see settled), so nothing bounces back
+// and forth; the loser is kept as a conflict record. Records from partners are
 // network-scoped, except that a record this centre withdrew from sharing
 // (consent withdrawn) stays local and is withdrawn again with a newer
 // version, so the withdrawal wins everywhere.
@@ -110,6 +112,11 @@ func (tx *Tx) applyRemote(r Record) (Outcome, error) {
 	if err != nil {
 		return Ignored, err
 	}
+	if local.Scope == ScopeLocal && !local.Shared {
+		// A record that never left this centre cannot have a partner's
+		// version: only an id collision gets here. Never let it out.
+		return Ignored, nil
+	}
 	o := r.Version.Compare(local.Version)
 	if o == Equal || o == Lesser {
 		return Ignored, nil
@@ -125,18 +132,23 @@ func (tx *Tx) applyRemote(r Record) (Outcome, error) {
 	outcome, result := Adopted, r
 	if o.Concurrent() {
 		theirs := !WinsConflict(seen, r.Meta)
+		// The conflict record keeps the loser as partners saw it: a
+		// withdrawn record's content never leaves, even as a loser.
+		ours, _ := local.Announced()
 		winner, loser := local, r
 		outcome = ConflictLost
 		if theirs {
-			winner, loser, outcome = r, local, ConflictWon
+			winner, loser, outcome = r, ours, ConflictWon
 		}
-		if !(seen.Deleted && r.Deleted) { // two deletions do not conflict
+		// Two deletions do not conflict, and conflict records, which every
+		// replica writes alike, do not make conflicts of their own.
+		if !(seen.Deleted && r.Deleted) && r.Kind != ConflictKind {
 			if err := tx.keepConflict(loser); err != nil {
 				return outcome, err
 			}
 		}
 		result = winner
-		result.Version = local.Version.Merge(r.Version)
+		result.Version = settled(local.Version, r.Version)
 	}
 	if !withdrawn {
 		result.Scope = ScopeNetwork
@@ -170,13 +182,10 @@ func (tx *Tx) keepConflict(loser Record) error {
 	}
 	c := Conflict{Name: loser.Name(), Body: loser.Body, Deleted: loser.Deleted, Version: loser.Version,
 		Modified: loser.Modified, ModifiedBy: loser.ModifiedBy, At: now()}
-	// A conflict about a shared record is shared too, so that the centre
-	// whose edit lost sees it; one about a local record stays here.
-	scope := ScopeLocal
-	if loser.Scope == ScopeNetwork {
-		scope = ScopeNetwork
-	}
-	_, err := PutIn(tx, ConflictKind, id, c, scope)
+	// Only shared records reach a conflict, and the loser is given as
+	// partners saw it: the conflict record is shared too, so that the
+	// centre whose edit lost sees it.
+	_, err := PutIn(tx, ConflictKind, id, c, ScopeNetwork)
 	return err
 }
 
@@ -192,4 +201,30 @@ func (r Record) Announced() (Record, bool) {
 		return r, true
 	}
 	return Record{}, false
+}
+
+// settled is the version of the record that settles a conflict between
+// versions a and b: their merge, plus a counter that names this very pair.
+// Every replica that settles the same pair picks the same winner and gets
+// the same version, so nothing bounces. Without the extra counter, two
+// replicas settling different pairs (say ours against a deletion, and an
+// older copy of ours against the same deletion) could reach equal merged
+// vectors with different contents, and never notice they differ.
+func settled(a, b Vector) Vector {
+	ea, eb := vectorBytes(a), vectorBytes(b)
+	if bytes.Compare(ea, eb) > 0 {
+		ea, eb = eb, ea
+	}
+	sum := sha256.Sum256(append(append(ea, 0xff), eb...))
+	id := binary.BigEndian.Uint64(sum[:8]) | 1 // never zero
+	return a.Merge(b).Merge(Vector{{ID: id, Value: 1}})
+}
+
+func vectorBytes(v Vector) []byte {
+	b := make([]byte, 0, 16*len(v))
+	for _, c := range v {
+		b = binary.BigEndian.AppendUint64(b, c.ID)
+		b = binary.BigEndian.AppendUint64(b, c.Value)
+	}
+	return b
 }
