@@ -155,10 +155,10 @@ func peopleFold(s string) string {
 func (p *peopleSection) chooseProcedure(proc appointments.Procedure) {
 	b := p.booking
 	b.procedure = proc
-	b.mode = widget.NewRadioGroup([]string{peopleModeName(appointments.OnSite), peopleModeName(appointments.Phone), peopleModeName(appointments.Video)}, nil)
+	b.mode = widget.NewRadioGroup([]string{modeName(appointments.OnSite), modeName(appointments.Phone), modeName(appointments.Video)}, nil)
 	b.mode.Horizontal = true
 	b.mode.Required = true
-	b.mode.SetSelected(peopleModeName(appointments.OnSite))
+	b.mode.SetSelected(modeName(appointments.OnSite))
 	b.from = widget.NewDateEntry()
 	b.from.OnChanged = func(*time.Time) { p.loadSlots() }
 	b.slotBox = container.NewVBox(widget.NewActivity())
@@ -239,7 +239,7 @@ func (p *peopleSection) loadSlots() {
 // chosenMode is the mode selected, on site by default.
 func (b *bookingFlow) chosenMode() appointments.Mode {
 	for _, m := range []appointments.Mode{appointments.Phone, appointments.Video} {
-		if b.mode.Selected == peopleModeName(m) {
+		if b.mode.Selected == modeName(m) {
 			return m
 		}
 	}
@@ -303,7 +303,7 @@ func (p *peopleSection) showBooked() {
 		widget.NewFormItem(lang.X("ui.people.for", "For"), widget.NewLabel(b.person.FullName())),
 		widget.NewFormItem(lang.X("ui.people.when", "When"), widget.NewLabelWithStyle(peopleWhen(e.Start), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		widget.NewFormItem(lang.X("ui.people.length", "Length"), widget.NewLabel(lang.X("ui.people.minutes", "{{.Minutes}} min", map[string]any{"Minutes": e.Minutes}))),
-		widget.NewFormItem(lang.X("ui.people.how", "How"), widget.NewLabel(peopleModeName(e.Mode))),
+		widget.NewFormItem(lang.X("ui.people.how", "How"), widget.NewLabel(modeName(e.Mode))),
 		widget.NewFormItem(lang.X("ui.people.with", "With"), widget.NewLabel(b.names.name(e.Mediator))),
 		widget.NewFormItem(lang.X("ui.people.procedure", "Procedure"), paragraph(proc.Title+" · "+proc.Organisation)),
 	)

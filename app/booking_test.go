@@ -80,7 +80,7 @@ func TestBookingFromSearchToPrintedSlipInSixInteractions(t *testing.T) {
 	c.tap(procedure, u.ProcedureButton(procedure))
 	u.WaitIdle(t)
 	v := u.BookingView()
-	if got, want := v.Mode.Selected, lang.X("ui.people.mode.onsite", "on site"); got != want {
+	if got, want := v.Mode.Selected, lang.X("agenda.mode.onsite", "On site"); got != want {
 		t.Errorf("mode by default = %q, want %q", got, want)
 	}
 	want, err := sched.NextFreeSlots(procedure, centre, time.Now(), 8)

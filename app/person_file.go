@@ -234,7 +234,7 @@ func appointmentLine(a fileAppointment) string {
 // status and, once seen, the outcome.
 func appointmentRow(a fileAppointment, line string) fyne.CanvasObject {
 	e := a.entry
-	second := lang.X("ui.people.with_name", "with {{.Name}}", map[string]any{"Name": a.mediator}) + " · " + peopleModeName(e.Mode) + " · " + peopleStatusName(e.Status)
+	second := lang.X("ui.people.with_name", "with {{.Name}}", map[string]any{"Name": a.mediator}) + " · " + modeName(e.Mode) + " · " + statusName(e.Status)
 	colour := theme.ColorNameForeground
 	switch e.Status {
 	case appointments.Absent, appointments.Cancelled:
@@ -247,7 +247,7 @@ func appointmentRow(a fileAppointment, line string) fyne.CanvasObject {
 		&widget.TextSegment{Text: second, Style: widget.RichTextStyle{ColorName: colour}},
 	}
 	if o := e.Outcome; o != nil {
-		text := peopleAutonomyName(o.Autonomy)
+		text := autonomyName(o.Autonomy)
 		if n := strings.TrimSpace(o.Note); n != "" {
 			text += " — " + n
 		}
@@ -282,46 +282,6 @@ func peopleSlotText(t time.Time, mediator string) string {
 		text += " · " + lang.X("ui.people.with_name", "with {{.Name}}", map[string]any{"Name": mediator})
 	}
 	return text
-}
-
-func peopleModeName(m appointments.Mode) string {
-	switch m {
-	case appointments.Phone:
-		return lang.X("ui.people.mode.phone", "by phone")
-	case appointments.Video:
-		return lang.X("ui.people.mode.video", "by video")
-	}
-	return lang.X("ui.people.mode.onsite", "on site")
-}
-
-func peopleStatusName(s appointments.Status) string {
-	switch s {
-	case appointments.Booked:
-		return lang.X("ui.people.status.booked", "booked")
-	case appointments.Arrived:
-		return lang.X("ui.people.status.arrived", "arrived")
-	case appointments.Seen:
-		return lang.X("ui.people.status.seen", "seen")
-	case appointments.Absent:
-		return lang.X("ui.people.status.absent", "absent")
-	case appointments.Excused:
-		return lang.X("ui.people.status.excused", "excused")
-	case appointments.Cancelled:
-		return lang.X("ui.people.status.cancelled", "cancelled by the centre")
-	}
-	return string(s)
-}
-
-func peopleAutonomyName(a appointments.Autonomy) string {
-	switch a {
-	case appointments.DoneFor:
-		return lang.X("ui.people.autonomy.done_for", "Done for the person")
-	case appointments.DoneWith:
-		return lang.X("ui.people.autonomy.done_with", "Done with the person")
-	case appointments.DoneAlone:
-		return lang.X("ui.people.autonomy.done_alone", "Done alone")
-	}
-	return string(a)
 }
 
 // staffNames reads the names of the staff, by record id. It runs off the
