@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	ui "relais/app"
+	"relais/assets"
 	"relais/demo"
 	"relais/schema"
 	"relais/staff"
@@ -80,7 +81,10 @@ func (openCmd) Run(c *cli) error {
 // open, rather than failing silently.
 func showFatal(a fyne.App, msg string) {
 	w := a.NewWindow("Relais")
+	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w.SetContent(ui.FatalScreen(msg, a.Quit))
+	w.Resize(fyne.NewSize(640, 300))
+	w.CenterOnScreen()
 	w.ShowAndRun()
 }
 

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -16,6 +17,8 @@ func FatalScreen(message string, quit func()) fyne.CanvasObject {
 	msg.Wrapping = fyne.TextWrapWord
 	title := widget.NewLabelWithStyle(lang.L("Relais cannot open"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	card := container.NewVBox(title, msg, container.NewHBox(widget.NewButton(lang.L("Close"), quit)))
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 220), card))
+	closeButton := widget.NewButton(lang.L("Close"), quit)
+	closeButton.Importance = widget.HighImportance
+	card := container.NewVBox(title, msg, container.NewHBox(layout.NewSpacer(), closeButton))
+	return container.NewPadded(container.NewPadded(card))
 }
