@@ -28,6 +28,7 @@ type settingsPanel struct {
 	checkResult   *widget.Label
 	backingUp     *widget.Activity
 	backupResult  *widget.Label
+	hours, team   *widget.Button // the centre's pages: hours.go, team.go
 }
 
 func (u *UI) settingsPanel() fyne.CanvasObject {
@@ -62,8 +63,15 @@ func (u *UI) settingsPanel() fyne.CanvasObject {
 	p.check = widget.NewButtonWithIcon(lang.L("Check the data"), theme.SearchIcon(), u.checkData)
 	p.backup = widget.NewButtonWithIcon(lang.L("Back up…"), theme.DocumentSaveIcon(), u.chooseBackupFile)
 
+	p.hours = widget.NewButtonWithIcon(lang.L("Opening hours of the centre"), theme.HistoryIcon(), u.openHours)
+	p.team = widget.NewButtonWithIcon(lang.L("Team"), theme.AccountIcon(), u.openTeam)
+
 	return container.NewVBox(
 		heading(lang.L("Settings")),
+		subheading(lang.L("The centre")),
+		paragraph(lang.L("Before booking appointments, fill in the opening hours of the centre, then add the mediators to the team with their availability.")),
+		container.NewHBox(p.hours, p.team, layout.NewSpacer()),
+		widget.NewSeparator(),
 		subheading(lang.L("Language")),
 		p.language,
 		widget.NewSeparator(),
