@@ -221,6 +221,10 @@ func (s *Scheduler) SetAvailability(mediator, centre string, w Week) error {
 
 // Availabilities returns the weekly hours of every mediator of a centre, by mediator id.
 func (s *Scheduler) Availabilities(centre string) ([]Availability, error) {
+	return s.cachedAvailabilities(centre)
+}
+
+func (s *Scheduler) availabilities(centre string) ([]Availability, error) {
 	ids, err := s.db.Find(AvailabilityKind, "centre", centre)
 	if err != nil {
 		return nil, err

@@ -17,8 +17,9 @@ import (
 // write happen in one store transaction, so two desks booking the same
 // mediator at once cannot both succeed.
 type Scheduler struct {
-	db  *store.DB
-	now func() time.Time
+	db    *store.DB
+	now   func() time.Time
+	cache readCache
 }
 
 // NewScheduler returns a scheduler over db; now is the clock (time.Now when nil).
@@ -380,7 +381,7 @@ func (s *Scheduler) DayAgenda(centre string, day time.Time) (Agenda, error) {
 		if c, ok := cols[m]; ok {
 			return c
 		}
-		c := &Column{Mediator: m, Name: mediatorName(s.db.Get, m)}
+		c := &Column{Mediator: m, Name: s.cachedMediatorName(m)}
 		cols[m] = c
 		return c
 	}
