@@ -33,8 +33,9 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	go vet ./...
 
-# The store (and, later, sync) run under the race detector; the rest once.
-RACE_PKGS := ./store/...
+# The store and sync run under the race detector; sync runs once more without
+# it, at full load (its fault test is lighter under -race); the rest once.
+RACE_PKGS := ./store/... ./sync/...
 test: test-deps vet
 	go test -race -count=1 -timeout 20m $(RACE_PKGS)
 	go test -count=1 -timeout 30m $$(go list ./... | grep -v -e '/store$$' -e '/store/')
