@@ -229,6 +229,30 @@ func (u *UI) shownPage() any {
 	return nil
 }
 
+// submitOnPage saves something from a Settings page: button (when not nil)
+// is disabled while work runs off the Fyne goroutine; then, if page is still
+// the one shown, a refusal goes to problem, or problem is cleared and done
+// runs with the result.
+func submitOnPage[T any](u *UI, page any, button *widget.Button, problem *widget.Label, work func() (T, error), done func(T)) {
+	if button != nil {
+		button.Disable()
+	}
+	background(u, work, func(v T, err error) {
+		if button != nil {
+			button.Enable()
+		}
+		if u.shownPage() != page {
+			return
+		}
+		if err != nil {
+			setProblem(problem, Message(err))
+			return
+		}
+		setProblem(problem, "")
+		done(v)
+	})
+}
+
 func (u *UI) backToSettings() *widget.Button {
 	return widget.NewButtonWithIcon(lang.L("Back to the settings"), theme.NavigateBackIcon(), func() { u.openSection(sectionSettings) })
 }
@@ -402,17 +426,8 @@ func (u *UI) saveHours(p *hoursPage) {
 		return
 	}
 	setProblem(p.problem, "")
-	p.save.Disable()
 	sched, centre := u.sched, u.session.CentreID
-	background(u, func() (struct{}, error) { return struct{}{}, sched.SetOpeningHours(centre, w) }, func(_ struct{}, err error) {
-		p.save.Enable()
-		if u.shownPage() != p {
-			return
-		}
-		if err != nil {
-			setProblem(p.problem, Message(err))
-			return
-		}
+	submitOnPage(u, p, p.save, p.problem, func() (struct{}, error) { return struct{}{}, sched.SetOpeningHours(centre, w) }, func(struct{}) {
 		p.notSet.Hide()
 		p.saved.SetText(lang.L("The opening hours are saved."))
 		p.saved.Show()
@@ -446,17 +461,7 @@ func (u *UI) addClosure(p *hoursPage) {
 	}
 	c := appointments.Closure{Centre: u.session.CentreID, First: first, Last: last, Reason: p.closureReason.Text}
 	sched := u.sched
-	p.addClosure.Disable()
-	background(u, func() (string, error) { return sched.AddClosure(c) }, func(_ string, err error) {
-		p.addClosure.Enable()
-		if u.shownPage() != p {
-			return
-		}
-		if err != nil {
-			setProblem(p.closureProblem, Message(err))
-			return
-		}
-		setProblem(p.closureProblem, "")
+	submitOnPage(u, p, p.addClosure, p.closureProblem, func() (string, error) { return sched.AddClosure(c) }, func(string) {
 		p.closureFrom.SetDate(nil)
 		p.closureTo.SetDate(nil)
 		p.closureReason.SetText("")
@@ -466,15 +471,7 @@ func (u *UI) addClosure(p *hoursPage) {
 
 func (u *UI) removeClosure(p *hoursPage, id string) {
 	sched := u.sched
-	background(u, func() (struct{}, error) { return struct{}{}, sched.RemoveClosure(id) }, func(_ struct{}, err error) {
-		if u.shownPage() != p {
-			return
-		}
-		if err != nil {
-			setProblem(p.closureProblem, Message(err))
-			return
-		}
-		setProblem(p.closureProblem, "")
+	submitOnPage(u, p, nil, p.closureProblem, func() (struct{}, error) { return struct{}{}, sched.RemoveClosure(id) }, func(struct{}) {
 		u.reloadClosures(p)
 	})
 }

@@ -133,17 +133,7 @@ func (u *UI) addAccount(p *teamPage) {
 	}
 	name, login, role, password := p.name.Text, p.login.Text, p.chosenRole(), p.password.Text
 	session := p.session
-	p.save.Disable()
-	background(u, func() (string, error) { return session.AddAccount(name, login, role, password) }, func(_ string, err error) {
-		p.save.Enable()
-		if u.shownPage() != p {
-			return
-		}
-		if err != nil {
-			setProblem(p.formErr, Message(err))
-			return
-		}
-		setProblem(p.formErr, "")
+	submitOnPage(u, p, p.save, p.formErr, func() (string, error) { return session.AddAccount(name, login, role, password) }, func(string) {
 		p.form.Hide()
 		p.added.SetText(lang.L("{{.Name}} can now sign in with the login {{.Login}}.",
 			map[string]any{"Name": strings.TrimSpace(name), "Login": store.NormaliseLogin(login)}))

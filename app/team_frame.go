@@ -90,17 +90,8 @@ func (u *UI) saveAvailability(p *availabilityPage) {
 		return
 	}
 	setProblem(p.problem, "")
-	p.save.Disable()
 	sched, centre := u.sched, u.session.CentreID
-	background(u, func() (struct{}, error) { return struct{}{}, sched.SetAvailability(p.mediator, centre, w) }, func(_ struct{}, err error) {
-		p.save.Enable()
-		if u.shownPage() != p {
-			return
-		}
-		if err != nil {
-			setProblem(p.problem, Message(err))
-			return
-		}
+	submitOnPage(u, p, p.save, p.problem, func() (struct{}, error) { return struct{}{}, sched.SetAvailability(p.mediator, centre, w) }, func(struct{}) {
 		p.saved.SetText(lang.L("The availability is saved."))
 		p.saved.Show()
 		if days := daysOutside(w, p.centre); len(days) > 0 {
@@ -222,24 +213,14 @@ func (u *UI) addAbsence(p *absencePage) {
 	}
 	a := appointments.Absence{Mediator: p.mediator, Start: start, End: end, Reason: p.reason.Text}
 	sched, ppl := u.sched, u.people
-	p.add.Disable()
-	background(u, func() ([]conflict, error) {
+	submitOnPage(u, p, p.add, p.problem, func() ([]conflict, error) {
 		id, err := sched.AddAbsence(a)
 		if err != nil {
 			return nil, err
 		}
 		es, err := sched.AbsenceConflicts(id)
 		return findConflicts(ppl, es), err
-	}, func(found []conflict, err error) {
-		p.add.Enable()
-		if u.shownPage() != p {
-			return
-		}
-		if err != nil {
-			setProblem(p.problem, Message(err))
-			return
-		}
-		setProblem(p.problem, "")
+	}, func(found []conflict) {
 		p.from.SetDate(nil)
 		p.to.SetDate(nil)
 		p.fromTime.SetText("")
