@@ -54,6 +54,15 @@ func readAppointment(sched *appointments.Scheduler, ppl *people.Service, id stri
 // openAppointment reads appointment id and shows it; mediator is the name
 // shown for its mediator.
 func (u *UI) openAppointment(id, mediator string) {
+	u.withAppointment(id, lang.X("agenda.appointment", "Appointment"), func(info appointmentInfo) {
+		u.showAppointment(info, mediator)
+	})
+}
+
+// withAppointment reads appointment id off the Fyne goroutine, then calls
+// show with it, unless the session changed meanwhile; a read that fails is
+// told in a dialog titled title.
+func (u *UI) withAppointment(id, title string, show func(appointmentInfo)) {
 	session, sched, ppl := u.session, u.sched, u.people
 	background(u, func() (appointmentInfo, error) {
 		return readAppointment(sched, ppl, id)
@@ -62,10 +71,10 @@ func (u *UI) openAppointment(id, mediator string) {
 			return
 		}
 		if err != nil {
-			dialog.ShowInformation(lang.X("agenda.appointment", "Appointment"), Message(err), u.win)
+			dialog.ShowInformation(title, Message(err), u.win)
 			return
 		}
-		u.showAppointment(info, mediator)
+		show(info)
 	})
 }
 

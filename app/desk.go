@@ -426,17 +426,7 @@ func (v *deskView) checkIn(id string) {
 
 // openOutcome reads appointment id and opens its outcome form.
 func (u *UI) openOutcome(id string) {
-	session, sched, ppl := u.session, u.sched, u.people
-	background(u, func() (appointmentInfo, error) {
-		return readAppointment(sched, ppl, id)
-	}, func(info appointmentInfo, err error) {
-		if u.session != session {
-			return
-		}
-		if err != nil {
-			dialog.ShowInformation(lang.X("agenda.outcome", "Outcome"), Message(err), u.win)
-			return
-		}
+	u.withAppointment(id, lang.X("agenda.outcome", "Outcome"), func(info appointmentInfo) {
 		u.showOutcomeForm(info.entry, orUnknown(info.person))
 	})
 }
