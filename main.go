@@ -62,9 +62,12 @@ func main() {
 	}
 }
 
-type openCmd struct{}
+type openCmd struct {
+	Listen      string `help:"Where partner centres connect, e.g. tcp://127.0.0.1:22100 (default: the centre's setting, all interfaces, port 22100)." env:"RELAIS_LISTEN"`
+	NoDiscovery bool   `name:"no-lan-discovery" help:"Do not announce this centre on the local network, nor listen for partners' announcements." env:"RELAIS_NO_LAN_DISCOVERY"`
+}
 
-func (openCmd) Run(c *cli) error {
+func (o openCmd) Run(c *cli) error {
 	a := fyneapp.NewWithID(appID)
 	ui.SetLanguage(a.Preferences().StringWithFallback("language", "fr"))
 	desk, err := staff.OpenDesk(c.Data, options())
@@ -73,7 +76,7 @@ func (openCmd) Run(c *cli) error {
 		return err
 	}
 	defer desk.Close()
-	ui.New(a, desk).Window().ShowAndRun()
+	ui.NewWith(a, desk, ui.Options{Listen: o.Listen, Discovery: !o.NoDiscovery}).Window().ShowAndRun()
 	return nil
 }
 

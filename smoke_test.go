@@ -141,7 +141,7 @@ func launch(t *testing.T, bin, display, dir string) *session {
 	t.Helper()
 	home := t.TempDir()
 	s := &session{display: display, shots: t.TempDir(), log: &bytes.Buffer{}}
-	cmd := exec.Command(bin, "--data", dir)
+	cmd := exec.Command(bin, "--data", dir, "--listen", "tcp://127.0.0.1:0", "--no-lan-discovery") // loopback only, no broadcast
 	// A home of its own keeps the preferences of this run out of the user's.
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=fr_FR.UTF-8", "LANGUAGE=", "LC_ALL=",
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))

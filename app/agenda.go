@@ -30,6 +30,7 @@ type deskPanels struct {
 	desk    *deskView
 	appt    *appointmentDialog
 	outcome *outcomeForm
+	network *networkView
 }
 
 var (

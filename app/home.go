@@ -47,11 +47,7 @@ func sections() []section {
 			func() string {
 				return lang.L("See who dropped off the radar (missed appointments, unfinished procedures, deadlines near) and follow up with them.")
 			}), false},
-		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), comingPanel(
-			func() string { return lang.L("Network") },
-			func() string {
-				return lang.L("Share appointments and follow-ups with the partner centres of your network, directly between computers, without any cloud.")
-			}), false},
+		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), (*UI).networkPanel, true},
 		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel, false},
 	}
 }

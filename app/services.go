@@ -1,12 +1,26 @@
 package app
 
 import (
+	"context"
+	"log/slog"
+	"os"
 	"time"
 
 	"relais/appointments"
+	"relais/network"
 	"relais/people"
 	"relais/staff"
 )
+
+// Options are what the command line can change in the app.
+type Options struct {
+	// Listen is where partner centres connect, "tcp://127.0.0.1:0" say;
+	// empty: the centre's stored setting (all interfaces, port 22100).
+	Listen string
+	// Discovery announces the centre on the local network and finds its
+	// partners there (off in tests: they never broadcast).
+	Discovery bool
+}
 
 // signedIn is a session with the domain services the screens use. It is
 // built off the Fyne goroutine: the people index takes about a second for
@@ -15,11 +29,15 @@ type signedIn struct {
 	session *staff.Session
 	people  *people.Service
 	sched   *appointments.Scheduler
+	network *network.Service
+	// stop ends the background work of the session: the sync node and the
+	// people index following what partners write.
+	stop context.CancelFunc
 }
 
-// openServices builds the services of a session just opened; on failure it
-// closes the session.
-func openServices(s *staff.Session, err error) (signedIn, error) {
+// openServices builds the services of a session just opened and starts
+// syncing with the partner centres; on failure it closes the session.
+func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 	if err != nil {
 		return signedIn{}, err
 	}
@@ -28,5 +46,30 @@ func openServices(s *staff.Session, err error) (signedIn, error) {
 		s.Close()
 		return signedIn{}, err
 	}
-	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now)}, nil
+	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn)
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{Listen: u.opts.Listen, Logger: logger, Discovery: u.opts.Discovery})
+	if err != nil {
+		s.Close()
+		return signedIn{}, err
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	if err := nw.Start(ctx); err != nil {
+		stop()
+		s.Close()
+		return signedIn{}, err
+	}
+	go ppl.Follow(ctx)
+	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw, stop: stop}, nil
+}
+
+// close stops the session's background work, then closes the store.
+func (si signedIn) close() error {
+	if si.stop != nil {
+		si.stop()
+	}
+	if si.network != nil {
+		si.network.Close()
+	}
+	return si.session.Close()
 }

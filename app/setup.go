@@ -103,7 +103,7 @@ func (u *UI) createCentre() {
 	}
 	background(u, func() (result, error) {
 		session, key, err := u.desk.SetUp(f)
-		si, err := openServices(session, err)
+		si, err := u.openServices(session, err)
 		return result{si, key}, err
 	}, func(r result, err error) {
 		s.working.Stop()

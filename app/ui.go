@@ -15,6 +15,7 @@ import (
 
 	"relais/appointments"
 	"relais/assets"
+	"relais/network"
 	"relais/people"
 	"relais/staff"
 )
@@ -41,9 +42,12 @@ type UI struct {
 	icon fyne.Resource
 
 	// The fields below belong to the Fyne goroutine.
+	opts    Options
+	si      signedIn // the session and its services while signed in
 	session *staff.Session
 	people  *people.Service         // set while signed in
 	sched   *appointments.Scheduler // set while signed in
+	network *network.Service        // set while signed in
 	screen  string
 	closed  bool
 
@@ -64,13 +68,16 @@ type UI struct {
 // folder, the unlock screen otherwise. The language saved in the
 // preferences, if any, is applied; otherwise the one given to SetLanguage,
 // French by default.
-func New(a fyne.App, desk *staff.Desk) *UI {
+func New(a fyne.App, desk *staff.Desk) *UI { return NewWith(a, desk, Options{}) }
+
+// NewWith is New with options.
+func NewWith(a fyne.App, desk *staff.Desk, opts Options) *UI {
 	if code := a.Preferences().String(prefLanguage); code != "" {
 		SetLanguage(code)
 	} else if language() == "" {
 		SetLanguage(French)
 	}
-	u := &UI{app: a, desk: desk, icon: fyne.NewStaticResource("icon.png", assets.Icon), do: fyne.Do}
+	u := &UI{app: a, desk: desk, opts: opts, icon: fyne.NewStaticResource("icon.png", assets.Icon), do: fyne.Do}
 	u.win = a.NewWindow("Relais")
 	u.win.SetIcon(u.icon)
 	u.win.SetMaster()
@@ -97,10 +104,11 @@ func (u *UI) onClosed() {
 
 func (u *UI) closeSession() {
 	if u.session != nil {
-		if err := u.session.Close(); err != nil {
+		if err := u.si.close(); err != nil {
 			fyne.LogError("close session", err)
 		}
-		u.session, u.people, u.sched = nil, nil, nil
+		u.si = signedIn{}
+		u.session, u.people, u.sched, u.network = nil, nil, nil, nil
 	}
 }
 
@@ -108,11 +116,12 @@ func (u *UI) closeSession() {
 // the meantime, the session is closed at once.
 func (u *UI) adopt(si signedIn) bool {
 	if u.closed {
-		si.session.Close()
+		si.close()
 		return false
 	}
 	u.closeSession()
-	u.session, u.people, u.sched = si.session, si.people, si.sched
+	u.si = si
+	u.session, u.people, u.sched, u.network = si.session, si.people, si.sched, si.network
 	return true
 }
 

@@ -54,7 +54,7 @@ func setUpDesk(t *testing.T) *staff.Desk {
 // its session with it) before the desk.
 func newUI(t *testing.T, a fyne.App, desk *staff.Desk) *app.UI {
 	t.Helper()
-	u := app.New(a, desk)
+	u := app.NewWith(a, desk, app.Options{Listen: "tcp://127.0.0.1:0"}) // tests stay on loopback
 	u.ApplyInWaitIdle()
 	t.Cleanup(func() { u.Window().Close() })
 	return u

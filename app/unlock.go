@@ -92,7 +92,7 @@ func (u *UI) signIn() {
 	s.working.Show()
 	s.working.Start()
 	background(u, func() (signedIn, error) {
-		return openServices(u.desk.SignIn(login, password))
+		return u.openServices(u.desk.SignIn(login, password))
 	}, func(si signedIn, err error) {
 		s.working.Stop()
 		s.working.Hide()

@@ -456,6 +456,35 @@ func (s *Scheduler) ReassignPerson(from, to string) (int, error) {
 	return n, err
 }
 
+// ScopePersonIn gives a person's appointments and walk-ins the scope of
+// the person (people.Service.Belongings): when they withdraw their consent,
+// their appointments leave the partners too (tombstones), and come back
+// when they give it again.
+func ScopePersonIn(tx *store.Tx, person string, scope store.Scope) error {
+	for _, kind := range []string{Kind, WalkInKind} {
+		ids, err := tx.Find(kind, "person", person)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			r, err := tx.Get(kind, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if r.Scope == scope {
+				continue
+			}
+			if _, err := tx.Put(kind, id, r.Body, scope); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ReassignPersonIn is ReassignPerson inside a transaction, so that merging
 // two people's files and moving their appointments land together.
 func ReassignPersonIn(tx *store.Tx, from, to string) (int, error) {

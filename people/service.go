@@ -1,6 +1,7 @@
 package people
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"sync"
@@ -57,16 +58,24 @@ type Service struct {
 	db *store.DB
 	// Now gives the time for consent dates, merges and birth year checks.
 	Now func() time.Time
+	// Belongings move the records that belong to a person (their
+	// appointments, say) to the person's scope when their consent changes,
+	// in the same transaction: withdrawing it withdraws them from partners.
+	// Set once, before use (appointments.ScopePersonIn).
+	Belongings []func(tx *store.Tx, person string, scope store.Scope) error
 
 	write sync.Mutex   // keeps the index changes in the order of the store's
 	mu    sync.RWMutex // guards ix
 	ix    *index
+	// loadedAt is the store's sequence when the index was read: Follow
+	// catches up from there.
+	loadedAt uint64
 }
 
 // NewService reads every person of db into the search index. db must have
 // been opened with Indexes among its options.
 func NewService(db *store.DB) (*Service, error) {
-	s := &Service{db: db, Now: time.Now, ix: newIndex()}
+	s := &Service{db: db, Now: time.Now, ix: newIndex(), loadedAt: db.LastSequence()}
 	err := store.NewCollection[Person](db, Kind).All(func(id string, p Person) error {
 		p.ID = id
 		s.ix.put(p)
@@ -209,11 +218,22 @@ func (s *Service) Update(p Person) (Person, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
 	err = s.db.Update(func(tx *store.Tx) error {
-		if _, err := getIn(tx, id); err != nil {
+		_, before, err := store.GetIn[Person](tx, Kind, id)
+		if err != nil {
 			return err
 		}
-		_, err := store.PutIn(tx, Kind, id, p, p.Scope())
-		return err
+		if _, err := store.PutIn(tx, Kind, id, p, p.Scope()); err != nil {
+			return err
+		}
+		if before.Scope == p.Scope() {
+			return nil
+		}
+		for _, fn := range s.Belongings {
+			if err := fn(tx, id, p.Scope()); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Person{}, err
@@ -340,6 +360,38 @@ func (s *Service) Refresh(id string) error {
 	}
 	s.indexPut(p)
 	return nil
+}
+
+// Follow keeps the search index in step with the writes that do not go
+// through the service (a partner's, applied by sync) until ctx ends or the
+// store closes.
+func (s *Service) Follow(ctx context.Context) {
+	changes, stop := s.db.Watch()
+	defer stop()
+	since := s.loadedAt
+	for {
+		err := s.db.Changes(since, func(r store.Record) error {
+			since = r.Sequence
+			if r.Kind == Kind {
+				s.write.Lock() // not between a write and its index change
+				err := s.Refresh(r.ID)
+				s.write.Unlock()
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			return // the store is closing
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-changes:
+			if !ok {
+				return
+			}
+		}
+	}
 }
 
 // Search finds persons by name words (any order, accents, case and one

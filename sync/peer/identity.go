@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/syncthing/syncthing/lib/protocol"
 	"github.com/syncthing/syncthing/lib/tlsutil"
@@ -83,9 +84,12 @@ func ParseIdentity(b []byte) (Identity, error) {
 // ParseDeviceID reads a partner's device id as typed by a person: any case,
 // with or without dashes or spaces; the check digits catch typos.
 func ParseDeviceID(s string) (protocol.DeviceID, error) {
-	id, err := protocol.DeviceIDFromString(s)
+	id, err := protocol.DeviceIDFromString(strings.TrimSpace(s))
 	if err != nil {
 		return id, ErrBadDeviceID.Because(err)
+	}
+	if id == protocol.EmptyDeviceID {
+		return id, ErrBadDeviceID
 	}
 	return id, nil
 }

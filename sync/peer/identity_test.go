@@ -48,6 +48,11 @@ func TestParseDeviceID(t *testing.T) {
 	if _, err := ParseDeviceID(string(typo)); !errors.Is(err, ErrBadDeviceID) {
 		t.Errorf("ParseDeviceID(%s) = %v, want ErrBadDeviceID", typo, err)
 	}
+	for _, empty := range []string{"", "  ", strings.Repeat("A", 56)} {
+		if _, err := ParseDeviceID(empty); !errors.Is(err, ErrBadDeviceID) {
+			t.Errorf("ParseDeviceID(%q) = %v, want ErrBadDeviceID", empty, err)
+		}
+	}
 }
 
 func genVector(t *rapid.T, label string) store.Vector {

@@ -53,6 +53,9 @@ type Config struct {
 	Pullers int
 	// WrapConn, when set, wraps every TCP connection before TLS (tests count bytes with it).
 	WrapConn func(net.Conn) net.Conn
+	// Lookup, when set, gives the addresses where a partner without a fixed
+	// address was last heard of (LAN discovery); the node dials them in turn.
+	Lookup func(protocol.DeviceID) []string
 }
 
 // EventKind says what happened to a partner.
@@ -95,6 +98,7 @@ type PartnerStatus struct {
 	Connected bool
 	LastSync  time.Time // zero until the first complete sync
 	Pending   int       // records announced by the partner, not applied yet
+	Received  int       // records received and applied since the connection began
 }
 
 // Node replicates a store with its partners over BEP.
@@ -120,11 +124,15 @@ type partnerState struct {
 	sess     *session
 	lastSync time.Time
 	down     chan struct{} // signalled when a session with this partner ends
+	// stop ends the partner's dial loop (the partner was removed or its
+	// address changed); nil until the loop starts.
+	stop context.CancelFunc
 }
 
 var (
 	errNodeClosed = errors.New("node closed")
 	errReplaced   = errors.New("replaced by another connection")
+	errRemoved    = errors.New("partner removed")
 )
 
 // NewNode checks cfg and makes a node; Start runs it.
@@ -161,13 +169,8 @@ func NewNode(cfg Config) (*Node, error) {
 		partners: map[protocol.DeviceID]*partnerState{},
 	}
 	for _, p := range cfg.Partners {
-		if p.Device == cfg.Identity.Device {
-			return nil, errors.New("peer: a node cannot be its own partner")
-		}
-		if p.Address != "" {
-			if _, err := hostPort(p.Address); err != nil {
-				return nil, err
-			}
+		if err := n.checkPartner(p); err != nil {
+			return nil, err
 		}
 		n.partners[p.Device] = &partnerState{Partner: p, down: make(chan struct{}, 1)}
 	}
@@ -181,6 +184,80 @@ func NewNode(cfg Config) (*Node, error) {
 		VerifyConnection:   n.verifyConnection,
 	}
 	return n, nil
+}
+
+func (n *Node) checkPartner(p Partner) error {
+	if p.Device == n.cfg.Identity.Device {
+		return errors.New("peer: a node cannot be its own partner")
+	}
+	if p.Address != "" {
+		if _, err := hostPort(p.Address); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddPartner accepts a new partner, or changes the address of a known one,
+// while the node runs: it is dialed at once when it has an address (or a
+// Lookup is set).
+func (n *Node) AddPartner(p Partner) error {
+	if err := n.checkPartner(p); err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return errNodeClosed
+	}
+	ps := n.partners[p.Device]
+	if ps == nil {
+		ps = &partnerState{Partner: p, down: make(chan struct{}, 1)}
+		n.partners[p.Device] = ps
+	} else if ps.Address == p.Address {
+		return nil
+	} else {
+		ps.Address = p.Address
+		if ps.stop != nil {
+			ps.stop()
+			ps.stop = nil
+		}
+	}
+	if n.started {
+		n.startDialing(ps)
+	}
+	return nil
+}
+
+// RemovePartner forgets a partner: its connection is closed and a new one
+// is refused at the handshake. What it sent stays.
+func (n *Node) RemovePartner(dev protocol.DeviceID) {
+	n.mu.Lock()
+	ps := n.partners[dev]
+	delete(n.partners, dev)
+	var sess *session
+	if ps != nil {
+		if ps.stop != nil {
+			ps.stop()
+		}
+		sess = ps.sess
+	}
+	n.mu.Unlock()
+	if sess != nil {
+		sess.conn.Close(errRemoved)
+	}
+}
+
+// startDialing starts the dial loop of a partner that has somewhere to be
+// dialed. n.mu is held.
+func (n *Node) startDialing(p *partnerState) {
+	if p.Address == "" && n.cfg.Lookup == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(n.ctx)
+	p.stop = cancel
+	n.wg.Add(1)
+	go n.dialLoop(ctx, p)
 }
 
 // hostPort turns "tcp://host:port" into "host:port".
@@ -241,7 +318,7 @@ func (n *Node) Partners() []PartnerStatus {
 		st := PartnerStatus{Partner: p.Partner, LastSync: p.lastSync}
 		if p.sess != nil {
 			st.Connected = true
-			st.Pending = p.sess.track.pendingCount()
+			st.Pending, st.Received = p.sess.track.counts()
 		}
 		out = append(out, st)
 	}
@@ -275,10 +352,7 @@ func (n *Node) Start(ctx context.Context) error {
 		go n.acceptLoop(n.ln)
 	}
 	for _, p := range n.partners {
-		if p.Address != "" {
-			n.wg.Add(1)
-			go n.dialLoop(p)
-		}
+		n.startDialing(p)
 	}
 	return nil
 }
@@ -341,12 +415,11 @@ func (n *Node) acceptLoop(ln net.Listener) {
 	}
 }
 
-func (n *Node) dialLoop(p *partnerState) {
+func (n *Node) dialLoop(ctx context.Context, p *partnerState) {
 	defer n.wg.Done()
 	backoff := n.cfg.RetryMin
-	addr, _ := hostPort(p.Address)
 	for {
-		if n.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return
 		}
 		n.mu.Lock()
@@ -356,11 +429,16 @@ func (n *Node) dialLoop(p *partnerState) {
 			select {
 			case <-p.down:
 				continue
-			case <-n.ctx.Done():
+			case <-ctx.Done():
 				return
 			}
 		}
-		err := n.dial(addr, p.Device)
+		err := errors.New("no known address")
+		for _, addr := range n.addressesOf(p) {
+			if err = n.dial(ctx, addr, p.Device); err == nil {
+				break
+			}
+		}
 		if err == nil {
 			backoff = n.cfg.RetryMin
 			continue
@@ -374,16 +452,35 @@ func (n *Node) dialLoop(p *partnerState) {
 		case <-t.C:
 		case <-p.down:
 			t.Stop()
-		case <-n.ctx.Done():
+		case <-ctx.Done():
 			t.Stop()
 			return
 		}
 	}
 }
 
-func (n *Node) dial(addr string, dev protocol.DeviceID) error {
+// addressesOf returns the host:port addresses to dial a partner at: its
+// fixed address, or else where discovery last heard of it.
+func (n *Node) addressesOf(p *partnerState) []string {
+	n.mu.Lock()
+	fixed := p.Address
+	n.mu.Unlock()
+	addrs := []string{fixed}
+	if fixed == "" {
+		addrs = n.cfg.Lookup(p.Device)
+	}
+	var out []string
+	for _, a := range addrs {
+		if hp, err := hostPort(a); err == nil {
+			out = append(out, hp)
+		}
+	}
+	return out
+}
+
+func (n *Node) dial(ctx context.Context, addr string, dev protocol.DeviceID) error {
 	d := net.Dialer{Timeout: handshakeTimeout}
-	c, err := d.DialContext(n.ctx, "tcp", addr)
+	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}

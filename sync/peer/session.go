@@ -570,6 +570,7 @@ type tracker struct {
 	q         []trackEntry
 	watermark int64
 	pending   int
+	applied   int // entries done since the session began
 }
 
 type trackEntry struct {
@@ -581,7 +582,7 @@ func newTracker(watermark int64) *tracker { return &tracker{watermark: watermark
 
 func (t *tracker) reset(watermark int64) {
 	t.mu.Lock()
-	t.q, t.watermark, t.pending = nil, watermark, 0
+	t.q, t.watermark, t.pending, t.applied = nil, watermark, 0, 0
 	t.mu.Unlock()
 }
 
@@ -601,6 +602,7 @@ func (t *tracker) done(seq int64) {
 	if i < len(t.q) && t.q[i].seq == seq && !t.q[i].done {
 		t.q[i].done = true
 		t.pending--
+		t.applied++
 		t.advance()
 	}
 	t.mu.Unlock()
@@ -619,6 +621,13 @@ func (t *tracker) pendingCount() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.pending
+}
+
+// counts returns how many entries wait to be applied and how many were.
+func (t *tracker) counts() (pending, applied int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.pending, t.applied
 }
 
 func (t *tracker) watermarkValue() int64 {

@@ -1,0 +1,379 @@
+package app
+
+import (
+	"image"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
+
+	"relais/network"
+	"relais/staff"
+)
+
+// networkRefresh is how often the partners' states are read again while
+// the Network section is shown (also at once when one changes).
+const networkRefresh = time.Second
+
+// networkView is the « Réseau » section: this centre's id (text and QR code),
+// its partners with their state, and the form that adds one.
+type networkView struct {
+	u       *UI
+	session *staff.Session
+	stop    chan struct{}
+	stopped bool
+
+	id        *widget.Label
+	qr        *canvas.Image
+	reachAt   *widget.Label
+	partners  *fyne.Container
+	empty     *widget.Label
+	name      *widget.Entry
+	device    *widget.Entry
+	address   *widget.Entry
+	add       *widget.Button
+	problem   *widget.Label
+	rows      map[string]*partnerRow
+	shownList string // the partners shown, to rebuild the rows only when it changes
+}
+
+// partnerRow is one partner in the list.
+type partnerRow struct {
+	state    *widget.Label
+	last     *widget.Label
+	pending  *widget.Label
+	progress *widget.ProgressBar
+	remove   *widget.Button
+}
+
+func (u *UI) networkPanel() fyne.CanvasObject {
+	v := &networkView{u: u, session: u.session, stop: make(chan struct{}), rows: map[string]*partnerRow{}}
+	u.panels().network = v
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Partner centres"), theme.ComputerIcon(),
+			container.NewVScroll(container.NewPadded(v.content()))),
+	)
+	if conflicts := u.conflictsTab(); conflicts != nil {
+		tabs.Append(conflicts)
+	}
+	v.refresh()
+	v.watch()
+	return tabs
+}
+
+func (v *networkView) content() fyne.CanvasObject {
+	u := v.u
+	st := u.network.Status()
+	v.id = widget.NewLabelWithStyle(st.Device, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	v.id.Selectable = true
+	v.id.Wrapping = fyne.TextWrapWord
+	copyID := widget.NewButtonWithIcon(lang.L("Copy the id"), theme.ContentCopyIcon(), func() {
+		u.app.Clipboard().SetContent(st.Device)
+	})
+	v.qr = canvas.NewImageFromImage(qrCode(st.Device))
+	v.qr.FillMode = canvas.ImageFillContain
+	v.qr.ScaleMode = canvas.ImageScalePixels
+	v.qr.SetMinSize(fyne.NewSquareSize(168))
+	v.reachAt = paragraph("")
+
+	v.partners = container.NewVBox()
+	v.empty = paragraph(lang.L("No partner centre yet. Add one below with the id shown on its own Network page."))
+	v.empty.TextStyle.Italic = true
+
+	v.name = widget.NewEntry()
+	v.name.SetPlaceHolder(lang.L("Centre social Les Tilleuls"))
+	v.device = widget.NewMultiLineEntry()
+	v.device.Wrapping = fyne.TextWrapBreak
+	v.device.SetMinRowsVisible(2)
+	v.device.TextStyle.Monospace = true
+	v.device.SetPlaceHolder("ABCDEFG-HIJKLMN-…")
+	v.address = widget.NewEntry()
+	v.address.SetPlaceHolder(lang.L("192.168.1.20, or empty if the partner reaches you"))
+	v.problem = problemLabel()
+	v.add = widget.NewButtonWithIcon(lang.L("Add the partner"), theme.ContentAddIcon(), v.addPartner)
+	v.add.Importance = widget.HighImportance
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Name of the centre"), v.name),
+		widget.NewFormItem(lang.L("Its id"), v.device),
+		widget.NewFormItem(lang.L("Its address"), v.address),
+	)
+	admin := v.session.Account.Role == staff.Admin
+	if !admin {
+		form.Hide()
+		v.add.Hide()
+	}
+
+	this := container.NewBorder(nil, nil, nil, v.qr, container.NewVBox(
+		subheading(lang.L("This centre")),
+		paragraph(lang.L("Give this id to the partner centres: they type it, or scan the code, on their own Network page.")),
+		v.id,
+		container.NewHBox(copyID),
+		v.reachAt,
+	))
+	objs := []fyne.CanvasObject{
+		heading(lang.L("Network")),
+		paragraph(lang.L("Relais shares appointments and files with the partner centres directly, computer to computer, encrypted, without any cloud. A person's file is shared only if they agreed to it.")),
+		widget.NewCard("", "", this),
+		subheading(lang.L("Partner centres")),
+		v.empty,
+		v.partners,
+	}
+	if admin {
+		objs = append(objs, widget.NewSeparator(), subheading(lang.L("Add a partner centre")), form, v.problem, container.NewHBox(v.add))
+	} else {
+		objs = append(objs, small(lang.L("Only an administrator adds or removes partner centres.")))
+	}
+	return container.NewVBox(objs...)
+}
+
+// qrCode draws text as a QR code, 4 pixels a module.
+func qrCode(text string) image.Image {
+	code, err := qr.Encode(text, qr.M, qr.Auto)
+	if err != nil {
+		fyne.LogError("QR code", err)
+		return image.NewGray(image.Rect(0, 0, 1, 1))
+	}
+	side := code.Bounds().Dx() * 4
+	scaled, err := barcode.Scale(code, side, side)
+	if err != nil {
+		return code
+	}
+	return scaled
+}
+
+// alive reports whether the view is still the one shown.
+func (v *networkView) alive() bool {
+	u := v.u
+	return !u.closed && u.session == v.session && u.home != nil && u.home.current == sectionNetwork &&
+		u.panels().network == v
+}
+
+func (v *networkView) halt() {
+	if !v.stopped {
+		v.stopped = true
+		close(v.stop)
+	}
+}
+
+// watch refreshes the view when a partner's state changes, and every
+// networkRefresh for the progress of a transfer, until the view goes.
+func (v *networkView) watch() {
+	stop, changed := v.stop, v.u.network.Changed()
+	go func() {
+		t := time.NewTicker(networkRefresh)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			case <-changed:
+			}
+			v.u.do(func() {
+				if !v.alive() {
+					v.halt()
+					return
+				}
+				v.refresh()
+			})
+		}
+	}()
+}
+
+// refresh shows the partners' current states.
+func (v *networkView) refresh() {
+	st := v.u.network.Status()
+	if st.ListenErr != nil {
+		v.reachAt.Importance = widget.WarningImportance
+		v.reachAt.SetText(lang.L("Partners cannot reach this computer (the port is taken by another program): it still reaches the partners whose address it knows."))
+	} else {
+		v.reachAt.Importance = widget.MediumImportance
+		v.reachAt.SetText(lang.L("Partners reach this computer at: {{.Addresses}}", map[string]any{"Addresses": strings.Join(reachableAt(st.Listening), ", ")}))
+	}
+	var ids []string
+	for _, p := range st.Partners {
+		ids = append(ids, p.Device)
+	}
+	if list := strings.Join(ids, ","); list != v.shownList {
+		v.shownList = list
+		v.rows = map[string]*partnerRow{}
+		v.partners.Objects = nil
+		for _, p := range st.Partners {
+			v.partners.Add(v.newRow(p))
+		}
+		v.partners.Refresh()
+	}
+	v.empty.Hidden = len(st.Partners) > 0
+	v.empty.Refresh()
+	for _, p := range st.Partners {
+		v.rows[p.Device].show(p)
+	}
+}
+
+// reachableAt lists the addresses of this computer at the listening port:
+// its non-loopback IPv4 addresses when it listens on all of them.
+func reachableAt(listening string) []string {
+	hp := strings.TrimPrefix(listening, "tcp://")
+	host, port, err := net.SplitHostPort(hp)
+	if err != nil {
+		return []string{listening}
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+		return []string{hp}
+	}
+	var out []string
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			out = append(out, net.JoinHostPort(n.IP.String(), port))
+		}
+	}
+	if len(out) == 0 {
+		return []string{hp}
+	}
+	return out
+}
+
+func (v *networkView) newRow(p network.PartnerStatus) fyne.CanvasObject {
+	r := &partnerRow{
+		state:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		last:     widget.NewLabel(""),
+		pending:  widget.NewLabel(""),
+		progress: widget.NewProgressBar(),
+	}
+	v.rows[p.Device] = r
+	name := p.Name
+	if name == "" {
+		name = lang.L("Partner centre")
+	}
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	id := small(p.Device)
+	id.TextStyle.Monospace = true
+	where := small(lang.L("Address: {{.Address}}", map[string]any{"Address": strings.TrimPrefix(p.Address, "tcp://")}))
+	if p.Address == "" {
+		where.SetText(lang.L("No address: it reaches this centre, or is found on the local network."))
+	}
+	right := container.NewVBox()
+	if v.session.Account.Role == staff.Admin {
+		device, label := p.Device, name
+		r.remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), func() { v.confirmRemove(device, label) })
+		r.remove.Importance = widget.DangerImportance
+		right.Add(r.remove)
+	}
+	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, right, container.NewVBox(
+		container.NewHBox(title, r.state),
+		id, where,
+		container.NewHBox(r.last, r.pending),
+		r.progress,
+	)))
+}
+
+func (r *partnerRow) show(p network.PartnerStatus) {
+	if p.Connected {
+		r.state.SetText(lang.L("connected"))
+		r.state.Importance = widget.SuccessImportance
+	} else {
+		r.state.SetText(lang.L("not connected"))
+		r.state.Importance = widget.LowImportance
+	}
+	r.state.Refresh()
+	if p.LastSync.IsZero() {
+		r.last.SetText(lang.L("Never synchronised yet"))
+	} else {
+		r.last.SetText(lang.L("Last sync: {{.When}}", map[string]any{"When": sinceWords(p.LastSync, time.Now())}))
+	}
+	if p.Pending > 0 {
+		r.pending.SetText(lang.L("{{.N}} waiting", map[string]any{"N": strconv.Itoa(p.Pending)}))
+		r.progress.SetValue(p.Progress())
+		r.progress.Show()
+	} else {
+		r.pending.SetText("")
+		r.progress.Hide()
+	}
+}
+
+// sinceWords says when t was, for people: « à l'instant », « il y a 5 min »,
+// « aujourd'hui à 10:32 », or the date.
+func sinceWords(t, now time.Time) string {
+	t = t.Local()
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return lang.L("just now")
+	case d < time.Hour:
+		return lang.L("{{.N}} min ago", map[string]any{"N": strconv.Itoa(int(d.Minutes()))})
+	case sameDay(t, now):
+		return lang.L("today at {{.Time}}", map[string]any{"Time": t.Format("15:04")})
+	}
+	return lang.L("{{.Date}} at {{.Time}}", map[string]any{"Date": longDate(t), "Time": t.Format("15:04")})
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Local().Date()
+	return ay == by && am == bm && ad == bd
+}
+
+func (v *networkView) addPartner() {
+	u := v.u
+	nw := u.network
+	name, device, address := v.name.Text, v.device.Text, v.address.Text
+	v.add.Disable()
+	background(u, func() (network.Partner, error) { return nw.AddPartner(device, address, name) },
+		func(_ network.Partner, err error) {
+			v.add.Enable()
+			if !v.alive() {
+				return
+			}
+			if err != nil {
+				setProblem(v.problem, Message(err))
+				return
+			}
+			setProblem(v.problem, "")
+			v.name.SetText("")
+			v.device.SetText("")
+			v.address.SetText("")
+			v.refresh()
+		})
+}
+
+func (v *networkView) confirmRemove(device, name string) {
+	u := v.u
+	dialog.ShowConfirm(lang.L("Remove this partner?"),
+		lang.L("{{.Name}} will no longer receive anything from this centre, and this centre nothing from it. What it already sent stays here.", map[string]any{"Name": name}),
+		func(ok bool) {
+			if ok {
+				v.removePartner(device)
+			}
+		}, u.win)
+}
+
+func (v *networkView) removePartner(device string) {
+	u := v.u
+	nw := u.network
+	background(u, func() (struct{}, error) { return struct{}{}, nw.RemovePartner(device) }, func(_ struct{}, err error) {
+		if !v.alive() {
+			return
+		}
+		if err != nil {
+			setProblem(v.problem, Message(err))
+			return
+		}
+		v.refresh()
+	})
+}
+
+// conflictsTab is the « Conflits » tab of the Network section.
+func (u *UI) conflictsTab() *container.TabItem {
+	return nil
+}

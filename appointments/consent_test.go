@@ -1,0 +1,80 @@
+package appointments_test
+
+import (
+	"testing"
+	"time"
+
+	"relais/appointments"
+	"relais/people"
+	"relais/store"
+)
+
+// A person who withdraws their consent leaves the partners with their
+// appointments and walk-ins: all are announced as tombstones, in one
+// transaction; giving it again shares them again.
+func TestConsentMovesAppointments(t *testing.T) {
+	f, err := store.OpenFolder(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := store.TestOptions()
+	opts.Indexes = append(people.Indexes(), appointments.Indexes()...)
+	db, _, err := f.Initialise(testLogin, testPassword, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close(); f.Close() })
+	fx := newFixtureIn(t, db)
+	ppl := must(people.NewService(db))
+	ppl.Now = func() time.Time { return fx.now }
+	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn)
+
+	reg := must(ppl.Register(people.Person{FirstName: "Awa", LastName: "Diallo", NoPhone: true,
+		Consent: people.Consent{Given: true, By: "accueil", Purpose: "Suivi des démarches"}}))
+	awa := reg.Person
+	other := must(ppl.Register(people.Person{FirstName: "Jean", LastName: "Martin", NoPhone: true,
+		Consent: people.Consent{Given: true, By: "accueil", Purpose: "Suivi des démarches"}})).Person
+	book := func(person string, start time.Time) string {
+		b := fx.booking(fx.camille, start, 30)
+		b.Person, b.Scope = person, store.ScopeNetwork
+		return must(fx.s.Book(b))
+	}
+	a1 := book(awa.ID, paris(2026, time.November, 24, 9, 0))
+	a2 := book(awa.ID, paris(2026, time.November, 25, 9, 0))
+	theirs := book(other.ID, paris(2026, time.November, 24, 10, 0))
+
+	announced := func(kind, id string) (shared, deleted bool) {
+		t.Helper()
+		r := must(db.GetAny(kind, id))
+		a, ok := r.Announced()
+		return ok, a.Deleted
+	}
+	for _, id := range []string{a1, a2} {
+		if ok, del := announced(appointments.Kind, id); !ok || del {
+			t.Fatalf("before: appointment %s shared=%v deleted=%v", id, ok, del)
+		}
+	}
+
+	awa.Consent = people.Consent{}
+	awa = must(ppl.Update(awa))
+	for _, name := range [][2]string{{people.Kind, awa.ID}, {appointments.Kind, a1}, {appointments.Kind, a2}} {
+		if ok, del := announced(name[0], name[1]); !ok || !del {
+			t.Errorf("after withdrawal: %s/%s shared=%v deleted=%v, want a tombstone for partners", name[0], name[1], ok, del)
+		}
+	}
+	if ok, del := announced(appointments.Kind, theirs); !ok || del {
+		t.Errorf("someone else's appointment changed: shared=%v deleted=%v", ok, del)
+	}
+	// Still there for this centre.
+	if ag := must(fx.s.PersonAppointments(awa.ID)); len(ag) != 2 {
+		t.Errorf("the centre lost the appointments: %d left", len(ag))
+	}
+
+	awa.Consent = people.Consent{Given: true, By: "accueil", Purpose: "Suivi des démarches"}
+	must(ppl.Update(awa))
+	for _, id := range []string{a1, a2} {
+		if ok, del := announced(appointments.Kind, id); !ok || del {
+			t.Errorf("after consent given again: appointment %s shared=%v deleted=%v", id, ok, del)
+		}
+	}
+}
