@@ -48,7 +48,14 @@ func TestSmoke(t *testing.T) {
 		// The password field is cleared and keeps the focus.
 		s.xdotool(t, "type", "--delay", "40", "relais-demo")
 		s.xdotool(t, "key", "Return")
-		s.waitForChange(t, "home", wrong)
+		home := s.waitForChange(t, "home", wrong)
+		// « Réseau », sixth in the navigation list (window at 90,40 on the
+		// 1280×800 screen, rows 39 pixels apart from 119).
+		s.xdotool(t, "mousemove", "--sync", "150", "314", "click", "1")
+		netw := s.waitForChange(t, "network", home)
+		// Its second tab, « Conflits ».
+		s.xdotool(t, "mousemove", "--sync", "540", "120", "click", "1")
+		s.waitForChange(t, "conflicts", netw)
 	})
 
 	t.Run("set-up then recovery key", func(t *testing.T) {

@@ -63,9 +63,7 @@ func (u *UI) networkPanel() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Partner centres"), theme.ComputerIcon(),
 			container.NewVScroll(container.NewPadded(v.content()))),
 	)
-	if conflicts := u.conflictsTab(); conflicts != nil {
-		tabs.Append(conflicts)
-	}
+	tabs.Append(u.conflictsTab())
 	v.refresh()
 	v.watch()
 	return tabs
@@ -375,5 +373,6 @@ func (v *networkView) removePartner(device string) {
 
 // conflictsTab is the « Conflits » tab of the Network section.
 func (u *UI) conflictsTab() *container.TabItem {
-	return nil
+	return container.NewTabItemWithIcon(lang.X("ui.conflicts.title", "Conflicts"), theme.WarningIcon(),
+		container.NewVScroll(container.NewPadded(u.conflictsPanel())))
 }

@@ -14,9 +14,11 @@ import (
 	"unicode"
 
 	"relais/appointments"
+	"relais/network"
 	"relais/people"
 	"relais/staff"
 	"relais/store"
+	"relais/sync/peer"
 )
 
 // The demo folder's credentials, printed by `relais demo` and in the README.
@@ -142,7 +144,40 @@ func Create(dir string, opts store.Options, size Size, seed uint64, progress fun
 			c.MediatorLogins = append(c.MediatorLogins, a.acc.Login)
 		}
 	}
+	say("centres partenaires…")
+	if err := addDemoPartners(s, g.Centres); err != nil {
+		return c, false, err
+	}
 	return c, true, nil
+}
+
+// addDemoPartners lists a few other centres of the demo network on the
+// Network page, each with an id of its own and no address: nothing is
+// dialed, and they show as not connected.
+func addDemoPartners(s *staff.Session, centres []string) error {
+	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{})
+	if err != nil {
+		return err
+	}
+	added := 0
+	for _, id := range centres {
+		if id == s.CentreID || added == 4 {
+			continue
+		}
+		centre, _, err := appointments.Centres(s.DB).Get(id)
+		if err != nil {
+			return err
+		}
+		ident, err := peer.NewIdentity()
+		if err != nil {
+			return err
+		}
+		if _, err := nw.AddPartner(ident.DeviceID(), "", centre.Name); err != nil {
+			return err
+		}
+		added++
+	}
+	return nil
 }
 
 // inBatches calls write for 0..n-1, 500 to a transaction.

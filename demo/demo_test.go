@@ -6,6 +6,7 @@ import (
 
 	"relais/appointments"
 	"relais/demo"
+	"relais/network"
 	"relais/people"
 	"relais/schema"
 	"relais/staff"
@@ -61,6 +62,14 @@ func TestCreateMakesABelievableNetworkOnce(t *testing.T) {
 	}
 	if svc.Len() != 300 {
 		t.Errorf("people service holds %d", svc.Len())
+	}
+	// The other demo centres are listed as partners, by name, not connected.
+	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := nw.Status().Partners; len(ps) != 2 || ps[0].Name == "" || ps[0].Connected || ps[0].Address != "" {
+		t.Errorf("demo partners = %+v, want the 2 other centres", ps)
 	}
 	if rep, err := s.Check(); err != nil || !rep.OK() {
 		t.Errorf("Check = %v, %v", rep.Problems, err)
