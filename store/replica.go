@@ -203,21 +203,30 @@ func (r Record) Announced() (Record, bool) {
 	return Record{}, false
 }
 
+// settleCounter is the id of the vector counter that settling a conflict
+// advances. It is no replica's id (those are random), and it is one for
+// the whole network, so that settling conflicts does not make vectors
+// longer: they hold one counter per replica that edited, plus this one.
+const settleCounter uint64 = 0x5e771e5e771e0001
+
 // settled is the version of the record that settles a conflict between
-// versions a and b: their merge, plus a counter that names this very pair.
-// Every replica that settles the same pair picks the same winner and gets
-// the same version, so nothing bounces. Without the extra counter, two
-// replicas settling different pairs (say ours against a deletion, and an
-// older copy of ours against the same deletion) could reach equal merged
-// vectors with different contents, and never notice they differ.
+// versions a and b: their merge, with the settle counter advanced past
+// both by an amount that names this very pair. Every replica that settles
+// the same pair picks the same winner and gets the same version, so nothing
+// bounces; the result dominates both, so an older copy of either never
+// comes back. Without the pair's mark, two replicas settling different
+// pairs (say ours against a deletion, and an older copy of ours against the
+// same deletion) could reach equal vectors with different contents, and
+// never notice they differ.
 func settled(a, b Vector) Vector {
 	ea, eb := vectorBytes(a), vectorBytes(b)
 	if bytes.Compare(ea, eb) > 0 {
 		ea, eb = eb, ea
 	}
 	sum := sha256.Sum256(append(append(ea, 0xff), eb...))
-	id := binary.BigEndian.Uint64(sum[:8]) | 1 // never zero
-	return a.Merge(b).Merge(Vector{{ID: id, Value: 1}})
+	mark := binary.BigEndian.Uint64(sum[:8]) >> 32 // 32 bits: 4 billion settlements fit
+	m := a.Merge(b)
+	return m.Merge(Vector{{ID: settleCounter, Value: m.Counter(settleCounter) + 1 + mark}})
 }
 
 func vectorBytes(v Vector) []byte {
