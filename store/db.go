@@ -618,11 +618,29 @@ func (db *DB) Count(kind string) (int, error) {
 	return n, err
 }
 
+// ErrUnknownIndex is a search on an index that the store was not opened
+// with: a programming mistake, which would otherwise find nothing, silently.
+var ErrUnknownIndex = errors.New("store: index not declared")
+
+// declaredBase returns the key prefix of kind's index, or ErrUnknownIndex.
+func (db *DB) declaredBase(kind, index string) ([]byte, error) {
+	for _, ix := range db.indexes[kind] {
+		if ix.Name == index {
+			return indexPrefix(kind, index), nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s.%s", ErrUnknownIndex, kind, index)
+}
+
 // Find returns the ids of the records of kind whose index holds exactly value, by id.
 func (db *DB) Find(kind, index, value string) ([]string, error) {
+	base, err := db.declaredBase(kind, index)
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
-	prefix := append(append(indexPrefix(kind, index), cleanIndexValue(value)...), 0)
-	err := db.scanIndex(prefix, nil, len(indexPrefix(kind, index)), func(_, id string) error {
+	prefix := append(append(base, cleanIndexValue(value)...), 0)
+	err = db.scanIndex(prefix, nil, len(base), func(_, id string) error {
 		ids = append(ids, id)
 		return nil
 	})
@@ -632,13 +650,20 @@ func (db *DB) Find(kind, index, value string) ([]string, error) {
 // FindPrefix calls fn with each (value, id) of kind's index whose value
 // starts with prefix, in value order.
 func (db *DB) FindPrefix(kind, index, prefix string, fn func(value, id string) error) error {
-	p := append(indexPrefix(kind, index), cleanIndexValue(prefix)...)
-	return endScan(db.scanIndex(p, nil, len(indexPrefix(kind, index)), fn))
+	base, err := db.declaredBase(kind, index)
+	if err != nil {
+		return err
+	}
+	p := append(append([]byte(nil), base...), cleanIndexValue(prefix)...)
+	return endScan(db.scanIndex(p, nil, len(base), fn))
 }
 
 // FindRange calls fn with each (value, id) of kind's index with from <= value < to, in value order.
 func (db *DB) FindRange(kind, index, from, to string, fn func(value, id string) error) error {
-	base := indexPrefix(kind, index)
+	base, err := db.declaredBase(kind, index)
+	if err != nil {
+		return err
+	}
 	start := append(append([]byte(nil), base...), cleanIndexValue(from)...)
 	end := append(append([]byte(nil), base...), cleanIndexValue(to)...)
 	return endScan(db.scanIndex(base, &[2][]byte{start, end}, len(base), fn))
@@ -675,10 +700,13 @@ func scanIndexIn(txn *badger.Txn, prefix []byte, bounds *[2][]byte, strip int, f
 // Find is DB.Find inside the transaction: it sees the transaction's own
 // writes, so a check-then-write (an overlapping booking) is atomic.
 func (tx *Tx) Find(kind, index, value string) ([]string, error) {
+	base, err := tx.db.declaredBase(kind, index)
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
-	base := indexPrefix(kind, index)
 	prefix := append(append(append([]byte(nil), base...), cleanIndexValue(value)...), 0)
-	err := scanIndexIn(tx.txn, prefix, nil, len(base), func(_, id string) error {
+	err = scanIndexIn(tx.txn, prefix, nil, len(base), func(_, id string) error {
 		ids = append(ids, id)
 		return nil
 	})
@@ -687,7 +715,10 @@ func (tx *Tx) Find(kind, index, value string) ([]string, error) {
 
 // FindRange is DB.FindRange inside the transaction.
 func (tx *Tx) FindRange(kind, index, from, to string, fn func(value, id string) error) error {
-	base := indexPrefix(kind, index)
+	base, err := tx.db.declaredBase(kind, index)
+	if err != nil {
+		return err
+	}
 	start := append(append([]byte(nil), base...), cleanIndexValue(from)...)
 	end := append(append([]byte(nil), base...), cleanIndexValue(to)...)
 	return endScan(scanIndexIn(tx.txn, base, &[2][]byte{start, end}, len(base), fn))

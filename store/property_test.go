@@ -591,6 +591,11 @@ func (s *propState) checkEntries(t *rapid.T, what string, got, want []propEntry)
 
 func (s *propState) checkFindPrefix(t *rapid.T, kind, index, prefix string, stopAt int) {
 	t.Helper()
+	if s.undeclared(kind, index) {
+		err := s.db.FindPrefix(kind, index, prefix, func(_, _ string) error { return nil })
+		propErrIs(t, "FindPrefix on an undeclared index", err, store.ErrUnknownIndex)
+		return
+	}
 	var want []propEntry
 	clean := strings.ReplaceAll(prefix, "\x00", "")
 	for _, e := range s.entries(kind + "/" + index) {
@@ -830,6 +835,10 @@ func (s *propState) checkTxFind(t *rapid.T, tx *store.Tx, m propModel) {
 		}
 	}
 	ids, err := tx.Find(kind, index, value)
+	if s.undeclared(kind, index) {
+		propErrIs(t, "tx.Find on an undeclared index", err, store.ErrUnknownIndex)
+		return
+	}
 	propErrIs(t, "tx.Find", err, nil)
 	if len(ids) != len(wantIDs) || (len(ids) > 0 && !reflect.DeepEqual(ids, wantIDs)) {
 		t.Fatalf("tx.Find(%s, %s, %q) = %q, want %q", kind, index, value, ids, wantIDs)
@@ -855,6 +864,12 @@ func (s *propState) checkTxFind(t *rapid.T, tx *store.Tx, m propModel) {
 	})
 	propErrIs(t, "tx.FindRange", err, nil)
 	s.checkEntries(t, fmt.Sprintf("tx.FindRange(%s, %s, %q, %q)", kind, index, from, to), got, want)
+}
+
+// undeclared reports whether the store is open without kind's index.
+func (s *propState) undeclared(kind, index string) bool {
+	_, declared := s.ixVersion[kind+"/"+index]
+	return !declared
 }
 
 func (s *propState) reopen(t *rapid.T) {
@@ -907,6 +922,10 @@ func (s *propState) find(t *rapid.T) {
 		}
 	}
 	got, err := s.db.Find(kind, index, value)
+	if s.undeclared(kind, index) {
+		propErrIs(t, "Find on an undeclared index", err, store.ErrUnknownIndex)
+		return
+	}
 	propErrIs(t, "Find", err, nil)
 	if len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
 		t.Fatalf("Find(%s, %s, %q) = %q, want %q", kind, index, value, got, want)
@@ -937,6 +956,10 @@ func (s *propState) findRange(t *rapid.T) {
 		got = append(got, propEntry{v, id})
 		return nil
 	})
+	if s.undeclared(kind, index) {
+		propErrIs(t, "FindRange on an undeclared index", err, store.ErrUnknownIndex)
+		return
+	}
 	propErrIs(t, "FindRange", err, nil)
 	s.checkEntries(t, fmt.Sprintf("FindRange(%s, %s, %q, %q)", kind, index, from, to), got, want)
 }

@@ -620,3 +620,29 @@ func TestClosedStore(t *testing.T) {
 		t.Errorf("Get after Close = %v", err)
 	}
 }
+
+// A search on an index the store was not opened with is a mistake that
+// would find nothing, silently: it is an error.
+func TestFindOnUndeclaredIndex(t *testing.T) {
+	_, db, _ := newStore(t)
+	if _, err := db.Put("person", "p1", []byte(`{"name":"Awa"}`), store.ScopeNetwork); err != nil {
+		t.Fatal(err)
+	}
+	none := func(_, _ string) error { return nil }
+	if _, err := db.Find("person", "nowhere", "Awa"); !errors.Is(err, store.ErrUnknownIndex) {
+		t.Errorf("Find = %v, want ErrUnknownIndex", err)
+	}
+	if err := db.FindPrefix("person", "nowhere", "A", none); !errors.Is(err, store.ErrUnknownIndex) {
+		t.Errorf("FindPrefix = %v, want ErrUnknownIndex", err)
+	}
+	if err := db.FindRange("person", "nowhere", "A", "B", none); !errors.Is(err, store.ErrUnknownIndex) {
+		t.Errorf("FindRange = %v, want ErrUnknownIndex", err)
+	}
+	err := db.Update(func(tx *store.Tx) error {
+		_, err := tx.Find("person", "nowhere", "Awa")
+		return err
+	})
+	if !errors.Is(err, store.ErrUnknownIndex) {
+		t.Errorf("Tx.Find = %v, want ErrUnknownIndex", err)
+	}
+}
