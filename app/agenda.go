@@ -31,6 +31,9 @@ type deskPanels struct {
 	appt    *appointmentDialog
 	outcome *outcomeForm
 	network *networkView
+	guides  *guidesSection
+	// openGuide is the guide the Guides section opens when it is shown next.
+	openGuide *guideRequest
 }
 
 var (

@@ -23,6 +23,7 @@ type appointmentDialog struct {
 	person   string // name
 	mediator string // name
 	dlg      *dialog.CustomDialog
+	guide    *widget.Button // opens the procedure's guide with the person, when there is one
 	open     bool
 
 	personButton                              *widget.Button
@@ -168,6 +169,14 @@ func (u *UI) showAppointment(info appointmentInfo, mediator string) {
 	}
 
 	content := container.NewVBox(d.personButton, facts)
+	if g, ok := u.guideForProcedure(e.Procedure); ok && e.Person != "" {
+		d.guide = widget.NewButtonWithIcon(lang.L("Open the guide: {{.Title}}", map[string]any{"Title": g.Title}), theme.DocumentIcon(), func() {
+			d.dlg.Hide()
+			u.openGuide(g.ID, e.Person)
+		})
+		d.guide.Alignment = widget.ButtonAlignLeading
+		content.Add(d.guide)
+	}
 	if len(actions) > 0 {
 		content.Add(widget.NewSeparator())
 		content.Add(container.NewGridWithColumns(3, actions...))

@@ -37,11 +37,7 @@ func sections() []section {
 		{sectionHome, func() string { return lang.L("Home") }, theme.HomeIcon(), (*UI).deskPanel, true},
 		{sectionAgenda, func() string { return lang.L("Agenda") }, theme.CalendarIcon(), (*UI).agendaPanel, true},
 		{sectionPeople, func() string { return lang.L("People") }, theme.AccountIcon(), (*UI).peoplePanel, true},
-		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), comingPanel(
-			func() string { return lang.L("Guides") },
-			func() string {
-				return lang.L("Follow an online form step by step beside the person, and note how autonomous they were: done for, done with, or done alone.")
-			}), false},
+		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), (*UI).guidesPanel, true},
 		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), comingPanel(
 			func() string { return lang.L("Radar") },
 			func() string {

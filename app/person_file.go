@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"relais/appointments"
+	"relais/guides"
 	"relais/people"
 	"relais/staff"
 	"relais/store"
@@ -30,7 +31,8 @@ type personFile struct {
 	problem  *widget.Label
 	upcoming *fyne.Container
 	past     *fyne.Container
-	loaded   bool // the appointments are shown
+	guides   *fyne.Container // the guides followed with the person
+	loaded   bool            // the appointments are shown
 
 	// UpcomingRows and PastRows hold the text of each appointment shown, for tests.
 	upcomingText, pastText []string
@@ -90,12 +92,16 @@ func (p *peopleSection) showFile(id string) {
 
 	f.upcoming = container.NewVBox(widget.NewActivity())
 	f.past = container.NewVBox()
+	f.guides = container.NewVBox()
 	later := peopleDim(lang.L("Open procedures and the radar's alerts will show here in a coming version of Relais."))
 
 	content := container.NewVBox(
 		peopleToolbar(f.name, f.edit, f.merge, f.book, p.backButton()),
 		facts,
 		f.problem,
+		widget.NewSeparator(),
+		subheading(lang.L("Guides followed with this person")),
+		f.guides,
 		widget.NewSeparator(),
 		subheading(lang.L("Open procedures")),
 		later,
@@ -108,6 +114,60 @@ func (p *peopleSection) showFile(id string) {
 	)
 	p.showView(peopleScroll(content))
 	p.loadAppointments(f)
+	p.loadGuides(f)
+}
+
+// loadGuides lists the guides followed with the person, in any centre,
+// each with the step reached and a button that resumes it.
+func (p *peopleSection) loadGuides(f *personFile) {
+	u := p.u
+	lib, id := u.guides, f.person.ID
+	type followed struct {
+		progress guides.Progress
+		title    string
+		steps    int
+	}
+	background(u, func() ([]followed, error) {
+		ps, err := lib.ProgressFor(id)
+		if err != nil {
+			return nil, err
+		}
+		var out []followed
+		for _, pr := range ps {
+			g, err := lib.Get(pr.Guide)
+			if err != nil {
+				continue // a guide this centre does not hold (yet)
+			}
+			out = append(out, followed{pr, g.Title, len(g.Steps)})
+		}
+		return out, nil
+	}, func(list []followed, err error) {
+		if p.file != f {
+			return
+		}
+		f.guides.RemoveAll()
+		if err != nil {
+			setProblem(f.problem, Message(err))
+			return
+		}
+		if len(list) == 0 {
+			f.guides.Add(peopleDim(lang.L("No guide followed yet. Open one from an appointment, or from the Guides section.")))
+			return
+		}
+		for _, g := range list {
+			status := lang.L("Step {{.N}} of {{.Total}}", map[string]any{"N": strconv.Itoa(min(g.progress.Current, g.steps-1) + 1), "Total": strconv.Itoa(g.steps)})
+			if !g.progress.Finished.IsZero() {
+				status = lang.L("Finished on {{.Date}}", map[string]any{"Date": shortDate(g.progress.Finished)})
+			}
+			if n := len(g.progress.Steps); n > 0 {
+				status += " · " + autonomyName(g.progress.Steps[n-1].Autonomy)
+			}
+			guideID := g.progress.Guide
+			resume := widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), func() { u.openGuide(guideID, id) })
+			f.guides.Add(container.NewBorder(nil, nil, nil, resume, container.NewVBox(
+				widget.NewLabelWithStyle(g.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), small(status))))
+		}
+	})
 }
 
 func peopleSelectable(text string) *widget.Label {

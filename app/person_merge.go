@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"relais/appointments"
+	"relais/guides"
 	"relais/people"
 	"relais/store"
 )
@@ -73,7 +74,10 @@ func (p *peopleSection) merge(f *personFile, otherID string) {
 	keep, by, ppl := f.person.ID, u.session.Account.Login, u.people
 	background(u, func() (people.Person, error) {
 		return ppl.Merge(keep, otherID, by, func(tx *store.Tx) error {
-			_, err := appointments.ReassignPersonIn(tx, otherID, keep)
+			if _, err := appointments.ReassignPersonIn(tx, otherID, keep); err != nil {
+				return err
+			}
+			_, err := guides.ReassignPersonIn(tx, otherID, keep)
 			return err
 		})
 	}, func(_ people.Person, err error) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"relais/appointments"
+	"relais/guides"
 	"relais/network"
 	"relais/people"
 	"relais/staff"
@@ -30,6 +31,7 @@ type signedIn struct {
 	people  *people.Service
 	sched   *appointments.Scheduler
 	network *network.Service
+	guides  *guides.Library
 	// stop ends the background work of the session: the sync node and the
 	// people index following what partners write.
 	stop context.CancelFunc
@@ -41,13 +43,26 @@ func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 	if err != nil {
 		return signedIn{}, err
 	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ppl, err := people.NewService(s.DB)
 	if err != nil {
 		s.Close()
 		return signedIn{}, err
 	}
-	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn)
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	lib, err := guides.NewLibrary(s.DB)
+	if err != nil {
+		s.Close()
+		return signedIn{}, err
+	}
+	loaded, err := lib.LoadBundled(guides.Bundled())
+	if err != nil {
+		s.Close()
+		return signedIn{}, err
+	}
+	for _, p := range loaded.Problems {
+		logger.Warn("a bundled guide was left out", "err", p)
+	}
+	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn, guides.ScopePersonIn)
 	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{Listen: u.opts.Listen, Logger: logger, Discovery: u.opts.Discovery})
 	if err != nil {
 		s.Close()
@@ -60,7 +75,8 @@ func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 		return signedIn{}, err
 	}
 	go ppl.Follow(ctx)
-	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw, stop: stop}, nil
+	go lib.Follow(ctx)
+	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw, guides: lib, stop: stop}, nil
 }
 
 // close stops the session's background work, then closes the store.

@@ -15,6 +15,7 @@ import (
 
 	"relais/appointments"
 	"relais/assets"
+	"relais/guides"
 	"relais/network"
 	"relais/people"
 	"relais/staff"
@@ -48,6 +49,7 @@ type UI struct {
 	people  *people.Service         // set while signed in
 	sched   *appointments.Scheduler // set while signed in
 	network *network.Service        // set while signed in
+	guides  *guides.Library         // set while signed in
 	screen  string
 	closed  bool
 
@@ -104,11 +106,14 @@ func (u *UI) onClosed() {
 
 func (u *UI) closeSession() {
 	if u.session != nil {
+		if g := u.panels().guides; g != nil {
+			g.closeViewer() // and its presentation window
+		}
 		if err := u.si.close(); err != nil {
 			fyne.LogError("close session", err)
 		}
 		u.si = signedIn{}
-		u.session, u.people, u.sched, u.network = nil, nil, nil, nil
+		u.session, u.people, u.sched, u.network, u.guides = nil, nil, nil, nil, nil
 	}
 }
 
@@ -121,7 +126,7 @@ func (u *UI) adopt(si signedIn) bool {
 	}
 	u.closeSession()
 	u.si = si
-	u.session, u.people, u.sched, u.network = si.session, si.people, si.sched, si.network
+	u.session, u.people, u.sched, u.network, u.guides = si.session, si.people, si.sched, si.network, si.guides
 	return true
 }
 

@@ -1,6 +1,7 @@
 // Package assets holds the files Relais embeds in its binary: the
-// application icon and the translation files. It exposes raw bytes only and
-// never imports Fyne, so domain packages may use it too.
+// application icon, the translation files, the procedure catalogue and the
+// bundled guides. It exposes raw bytes only and never imports Fyne, so
+// domain packages may use it too.
 package assets
 
 import "embed"
@@ -16,6 +17,13 @@ var Translations embed.FS
 //
 //go:embed icon.png
 var Icon []byte
+
+// Guides holds guides/: the step-by-step guides shipped with Relais
+// (*.md in the format of guides/FORMAT.md) and the images beside them, read
+// by guides.Library.LoadBundled through guides.Bundled.
+//
+//go:embed guides
+var Guides embed.FS
 
 // Procedures is the catalogue of online procedures (procedures.json), read by
 // the appointments package.

@@ -5,6 +5,7 @@ package schema
 
 import (
 	"relais/appointments"
+	"relais/guides"
 	"relais/people"
 	"relais/staff"
 	"relais/store"
@@ -16,6 +17,7 @@ func Indexes() []store.Index {
 	all = append(all, staff.Indexes()...)
 	all = append(all, people.Indexes()...)
 	all = append(all, appointments.Indexes()...)
+	all = append(all, guides.Indexes()...)
 	return all
 }
 
