@@ -55,7 +55,17 @@ func TestSmoke(t *testing.T) {
 		netw := s.waitForChange(t, "network", home)
 		// Its second tab, « Conflits ».
 		s.xdotool(t, "mousemove", "--sync", "540", "120", "click", "1")
-		s.waitForChange(t, "conflicts", netw)
+		conflicts := s.waitForChange(t, "conflicts", netw)
+		// « Guides », fourth; then the first guide of the list.
+		s.xdotool(t, "mousemove", "--sync", "150", "236", "click", "1")
+		list := s.waitForChange(t, "guides", conflicts)
+		s.xdotool(t, "mousemove", "--sync", "500", "300", "click", "1")
+		viewer := s.waitForChange(t, "guide-viewer", list)
+		// « Suivant », then « Montrer à la personne »: a second window.
+		s.xdotool(t, "mousemove", "--sync", "1000", "735", "click", "1")
+		next := s.waitForChange(t, "guide-step2", viewer)
+		s.xdotool(t, "mousemove", "--sync", "1080", "127", "click", "1")
+		s.waitForChange(t, "presentation", next)
 	})
 
 	t.Run("set-up then recovery key", func(t *testing.T) {

@@ -33,6 +33,7 @@ type guidesSection struct {
 	results *fyne.Container
 	count   *widget.Label
 	viewer  *guideViewer
+	editing guideEditing // the editor (guide_editor.go)
 }
 
 // guideWith, when set before the Guides section opens, is the guide to
@@ -69,7 +70,8 @@ func (s *guidesSection) alive() bool {
 func (s *guidesSection) showList() {
 	s.closeViewer()
 	intro := paragraph(lang.L("Follow an online form step by step beside the person, and note how autonomous they were: done for, done with, or done alone."))
-	top := container.NewVBox(heading(lang.L("Guides")), intro, s.search, s.count)
+	top := container.NewVBox(heading(lang.L("Guides")), intro,
+		container.NewBorder(nil, nil, nil, s.newGuideButton(), s.search), s.count)
 	s.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(top), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(s.results)))}
 	s.root.Refresh()
@@ -135,22 +137,20 @@ func (s *guidesSection) open(id, personID string) {
 		guide    guides.Guide
 		person   *people.Person
 		progress guides.Progress
-		images   map[string]image.Image
+		images   map[string][]byte
 	}
 	background(u, func() (opened, error) {
 		g, err := lib.Get(id)
 		if err != nil {
 			return opened{}, err
 		}
-		o := opened{guide: g, images: map[string]image.Image{}}
+		// The pictures are read here and decoded when their step shows:
+		// the first step is drawn without waiting for the others.
+		o := opened{guide: g, images: map[string][]byte{}}
 		for _, file := range g.Images {
-			b, err := lib.Image(id, file)
-			if err != nil {
-				continue // the viewer says the picture is missing
-			}
-			if img, _, err := image.Decode(bytes.NewReader(b)); err == nil {
-				o.images[file] = img
-			}
+			if b, err := lib.Image(id, file); err == nil {
+				o.images[file] = b
+			} // otherwise the viewer says the picture is missing
 		}
 		if personID != "" {
 			p, err := ppl.Get(personID)
@@ -193,7 +193,8 @@ func (s *guidesSection) closeViewer() {
 type guideViewer struct {
 	s        *guidesSection
 	guide    guides.Guide
-	images   map[string]image.Image
+	raw      map[string][]byte      // the pictures' files
+	images   map[string]image.Image // those decoded so far
 	person   *people.Person
 	progress guides.Progress
 	step     int
@@ -213,8 +214,8 @@ type guideViewer struct {
 	presentButton *widget.Button
 }
 
-func newGuideViewer(s *guidesSection, g guides.Guide, images map[string]image.Image, person *people.Person, progress guides.Progress) *guideViewer {
-	v := &guideViewer{s: s, guide: g, images: images, person: person, progress: progress}
+func newGuideViewer(s *guidesSection, g guides.Guide, images map[string][]byte, person *people.Person, progress guides.Progress) *guideViewer {
+	v := &guideViewer{s: s, guide: g, raw: images, images: map[string]image.Image{}, person: person, progress: progress}
 	if person != nil {
 		v.step = min(max(progress.Current, 0), len(g.Steps)-1)
 	}
@@ -224,7 +225,8 @@ func newGuideViewer(s *guidesSection, g guides.Guide, images map[string]image.Im
 	title := heading(g.Title)
 	facts := small(lang.L("{{.Organisation}} · {{.Site}} · version {{.Version}}, checked on {{.Date}}", map[string]any{
 		"Organisation": g.Organisation, "Site": g.Site, "Version": strconv.Itoa(g.Version), "Date": longDate(g.Reviewed)}))
-	header := []fyne.CanvasObject{container.NewBorder(nil, nil, back, present), title, facts}
+	edit, duplicate := s.editButtons(g)
+	header := []fyne.CanvasObject{container.NewBorder(nil, nil, back, container.NewHBox(edit, duplicate, present)), title, facts}
 	if g.NeedsReview(time.Now()) {
 		warn := paragraph(lang.L("This guide was not checked for more than six months: the site may have changed."))
 		warn.Importance = widget.WarningImportance
@@ -281,7 +283,7 @@ func (v *guideViewer) show(i int) {
 	v.counter.SetText(lang.L("Step {{.N}} of {{.Total}}", map[string]any{"N": strconv.Itoa(i + 1), "Total": strconv.Itoa(len(g.Steps))}))
 	v.bar.SetValue(float64(i+1) / float64(len(g.Steps)))
 	v.stepTitle.SetText(st.Title)
-	v.stepBox.Objects = stepObjects(st, v.images, false)
+	v.stepBox.Objects = stepObjects(st, v.pictures(st), false)
 	v.stepBox.Refresh()
 	if i == 0 {
 		v.prev.Disable()
@@ -297,6 +299,21 @@ func (v *guideViewer) show(i int) {
 	if v.present != nil {
 		v.present.show(st, i, len(g.Steps))
 	}
+}
+
+// pictures decodes the step's pictures, once each.
+func (v *guideViewer) pictures(st guides.Step) map[string]image.Image {
+	for _, im := range st.Images {
+		if _, done := v.images[im.File]; done {
+			continue
+		}
+		if b, ok := v.raw[im.File]; ok {
+			if img, _, err := image.Decode(bytes.NewReader(b)); err == nil {
+				v.images[im.File] = img
+			}
+		}
+	}
+	return v.images
 }
 
 // showDone says whether the step was done with the person, and how.
@@ -347,16 +364,18 @@ func (v *guideViewer) mark(level guides.Autonomy) {
 // the presentation window.
 func stepObjects(st guides.Step, images map[string]image.Image, large bool) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
+	line := markdownLine
+	if large {
+		line = largeMarkdownLine
+	}
 	if strings.TrimSpace(st.Body) != "" {
-		body := widget.NewRichTextFromMarkdown(st.Body)
-		body.Wrapping = fyne.TextWrapWord
-		out = append(out, body)
+		out = append(out, line(st.Body))
 	}
 	if len(st.Prepare) > 0 {
 		items := []fyne.CanvasObject{widget.NewLabelWithStyle(lang.L("To have at hand"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 		for _, p := range st.Prepare {
 			if large {
-				items = append(items, markdownLine("• "+p))
+				items = append(items, line("• "+p))
 			} else {
 				c := widget.NewCheck(plainText(p), nil)
 				items = append(items, c)
@@ -369,7 +388,7 @@ func stepObjects(st guides.Step, images map[string]image.Image, large bool) []fy
 			widget.NewLabelWithStyle(lang.L("Watch out"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		items := []fyne.CanvasObject{head}
 		for _, p := range st.Pitfalls {
-			items = append(items, markdownLine("• "+p))
+			items = append(items, line("• "+p))
 		}
 		bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
 		bg.FillColor = withAlpha(theme.Color(theme.ColorNameWarning), 0x30)
@@ -401,7 +420,7 @@ func stepObjects(st guides.Step, images map[string]image.Image, large bool) []fy
 		for _, f := range st.Fields {
 			name := widget.NewLabel(plainText(f[0]))
 			name.Wrapping = fyne.TextWrapWord
-			cells = append(cells, name, markdownLine(f[1]))
+			cells = append(cells, name, line(f[1]))
 		}
 		out = append(out, widget.NewCard("", "", container.New(layout.NewFormLayout(), cells...)))
 	}
@@ -412,6 +431,50 @@ func markdownLine(md string) *widget.RichText {
 	r := widget.NewRichTextFromMarkdown(md)
 	r.Wrapping = fyne.TextWrapWord
 	return r
+}
+
+// largeMarkdownLine is markdownLine in the presentation window's size:
+// rich text sizes its words by their segments' style, not by the theme
+// the window overrides.
+func largeMarkdownLine(md string) *widget.RichText {
+	r := markdownLine(flattenLists(md))
+	enlarge(r.Segments)
+	r.Refresh()
+	return r
+}
+
+// flattenLists turns Markdown list items into paragraphs that start with
+// their bullet or number: Fyne draws list items at the normal size whatever
+// their segments say.
+func flattenLists(md string) string {
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		switch {
+		case strings.HasPrefix(t, "- "), strings.HasPrefix(t, "* "), strings.HasPrefix(t, "+ "):
+			lines[i] = "\n• " + t[2:] + "\n"
+		default:
+			if n, rest, ok := strings.Cut(t, ". "); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+				lines[i] = "\n" + n + "\\. " + rest + "\n"
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func enlarge(segs []widget.RichTextSegment) {
+	for _, seg := range segs {
+		switch s := seg.(type) {
+		case *widget.TextSegment:
+			if s.Style.SizeName == "" || s.Style.SizeName == theme.SizeNameText {
+				s.Style.SizeName = theme.SizeNameSubHeadingText
+			}
+		case *widget.ParagraphSegment:
+			enlarge(s.Texts)
+		case *widget.ListSegment:
+			enlarge(s.Items)
+		}
+	}
 }
 
 // plainText drops the Markdown emphasis marks of a short line.

@@ -24,6 +24,9 @@ type presentation struct {
 	title   *widget.Label
 	box     *fyne.Container
 	v       *guideViewer
+	// large holds the window's content in the larger theme; it is refreshed
+	// when the step changes so that the new widgets take that theme too.
+	large *container.ThemeOverride
 }
 
 func (v *guideViewer) openPresentation() {
@@ -41,7 +44,8 @@ func (v *guideViewer) openPresentation() {
 	content := container.NewBorder(
 		container.NewPadded(container.NewVBox(guideTitle, p.counter, widget.NewSeparator())), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(container.NewVBox(p.title, p.box))))
-	p.win.SetContent(container.NewThemeOverride(content, largeTheme{fyne.CurrentApp().Settings().Theme()}))
+	p.large = container.NewThemeOverride(content, largeTheme{fyne.CurrentApp().Settings().Theme()})
+	p.win.SetContent(p.large)
 	p.win.Resize(fyne.NewSize(900, 700))
 	p.win.SetOnClosed(func() {
 		if v.present == p {
@@ -63,8 +67,12 @@ func (v *guideViewer) closePresentation() {
 func (p *presentation) show(st guides.Step, i, total int) {
 	p.counter.SetText(lang.L("Step {{.N}} of {{.Total}}", map[string]any{"N": strconv.Itoa(i + 1), "Total": strconv.Itoa(total)}))
 	p.title.SetText(st.Title)
-	p.box.Objects = stepObjects(st, p.v.images, true)
-	p.box.Refresh()
+	p.box.Objects = stepObjects(st, p.v.pictures(st), true)
+	if p.large != nil {
+		p.large.Refresh()
+	} else {
+		p.box.Refresh()
+	}
 }
 
 // largeTheme is the app's theme with larger text and icons.

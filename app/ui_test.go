@@ -28,7 +28,7 @@ const (
 )
 
 // openDesk opens a desk on a fresh folder; it is closed when the test ends.
-func openDesk(t *testing.T, dir string) *staff.Desk {
+func openDesk(t testing.TB, dir string) *staff.Desk {
 	t.Helper()
 	desk, err := staff.OpenDesk(dir, schema.Options(store.TestOptions()))
 	if err != nil {
@@ -39,7 +39,7 @@ func openDesk(t *testing.T, dir string) *staff.Desk {
 }
 
 // setUpDesk returns a desk whose folder is already set up.
-func setUpDesk(t *testing.T) *staff.Desk {
+func setUpDesk(t testing.TB) *staff.Desk {
 	t.Helper()
 	desk := openDesk(t, t.TempDir())
 	s, _, err := desk.SetUp(staff.FirstRun{CentreName: centreName, AdminName: adminName, Login: login, Password: password, PasswordAgain: password})
@@ -52,7 +52,7 @@ func setUpDesk(t *testing.T) *staff.Desk {
 
 // newUI builds the UI on a test app in French; its window is closed (and
 // its session with it) before the desk.
-func newUI(t *testing.T, a fyne.App, desk *staff.Desk) *app.UI {
+func newUI(t testing.TB, a fyne.App, desk *staff.Desk) *app.UI {
 	t.Helper()
 	u := app.NewWith(a, desk, app.Options{Listen: "tcp://127.0.0.1:0"}) // tests stay on loopback
 	u.ApplyInWaitIdle()
@@ -60,13 +60,13 @@ func newUI(t *testing.T, a fyne.App, desk *staff.Desk) *app.UI {
 	return u
 }
 
-func fresh(t *testing.T) fyne.App {
+func fresh(t testing.TB) fyne.App {
 	t.Helper()
 	app.SetLanguage("fr")
 	return test.NewTempApp(t)
 }
 
-func signIn(t *testing.T, u *app.UI, pw string) {
+func signIn(t testing.TB, u *app.UI, pw string) {
 	t.Helper()
 	f := u.UnlockForm()
 	f.Password.SetText("")
