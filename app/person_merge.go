@@ -11,6 +11,7 @@ import (
 	"relais/appointments"
 	"relais/guides"
 	"relais/people"
+	"relais/radar"
 	"relais/store"
 )
 
@@ -77,7 +78,10 @@ func (p *peopleSection) merge(f *personFile, otherID string) {
 			if _, err := appointments.ReassignPersonIn(tx, otherID, keep); err != nil {
 				return err
 			}
-			_, err := guides.ReassignPersonIn(tx, otherID, keep)
+			if _, err := guides.ReassignPersonIn(tx, otherID, keep); err != nil {
+				return err
+			}
+			_, err := radar.ReassignPersonIn(tx, otherID, keep)
 			return err
 		})
 	}, func(_ people.Person, err error) {

@@ -10,6 +10,7 @@ import (
 	"relais/guides"
 	"relais/network"
 	"relais/people"
+	"relais/radar"
 	"relais/staff"
 )
 
@@ -32,6 +33,7 @@ type signedIn struct {
 	sched   *appointments.Scheduler
 	network *network.Service
 	guides  *guides.Library
+	radar   *radar.Radar
 	// stop ends the background work of the session: the sync node and the
 	// people index following what partners write.
 	stop context.CancelFunc
@@ -62,7 +64,12 @@ func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 	for _, p := range loaded.Problems {
 		logger.Warn("a bundled guide was left out", "err", p)
 	}
-	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn, guides.ScopePersonIn)
+	rd, err := radar.New(s.DB, time.Now) // computes the radar: about a second on a large network
+	if err != nil {
+		s.Close()
+		return signedIn{}, err
+	}
+	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn, guides.ScopePersonIn, radar.ScopePersonIn)
 	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{Listen: u.opts.Listen, Logger: logger, Discovery: u.opts.Discovery})
 	if err != nil {
 		s.Close()
@@ -76,7 +83,8 @@ func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 	}
 	go ppl.Follow(ctx)
 	go lib.Follow(ctx)
-	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw, guides: lib, stop: stop}, nil
+	go rd.Follow(ctx)
+	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw, guides: lib, radar: rd, stop: stop}, nil
 }
 
 // close stops the session's background work, then closes the store.

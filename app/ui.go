@@ -18,6 +18,7 @@ import (
 	"relais/guides"
 	"relais/network"
 	"relais/people"
+	"relais/radar"
 	"relais/staff"
 )
 
@@ -50,6 +51,7 @@ type UI struct {
 	sched   *appointments.Scheduler // set while signed in
 	network *network.Service        // set while signed in
 	guides  *guides.Library         // set while signed in
+	radar   *radar.Radar            // set while signed in
 	screen  string
 	closed  bool
 
@@ -113,7 +115,7 @@ func (u *UI) closeSession() {
 			fyne.LogError("close session", err)
 		}
 		u.si = signedIn{}
-		u.session, u.people, u.sched, u.network, u.guides = nil, nil, nil, nil, nil
+		u.session, u.people, u.sched, u.network, u.guides, u.radar = nil, nil, nil, nil, nil, nil
 	}
 }
 
@@ -126,7 +128,7 @@ func (u *UI) adopt(si signedIn) bool {
 	}
 	u.closeSession()
 	u.si = si
-	u.session, u.people, u.sched, u.network, u.guides = si.session, si.people, si.sched, si.network, si.guides
+	u.session, u.people, u.sched, u.network, u.guides, u.radar = si.session, si.people, si.sched, si.network, si.guides, si.radar
 	return true
 }
 

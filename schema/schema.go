@@ -7,6 +7,7 @@ import (
 	"relais/appointments"
 	"relais/guides"
 	"relais/people"
+	"relais/radar"
 	"relais/staff"
 	"relais/store"
 )
@@ -18,6 +19,7 @@ func Indexes() []store.Index {
 	all = append(all, people.Indexes()...)
 	all = append(all, appointments.Indexes()...)
 	all = append(all, guides.Indexes()...)
+	all = append(all, radar.Indexes()...)
 	return all
 }
 
