@@ -44,11 +44,16 @@ test: test-deps vet
 # Benchmarks; set RELAIS_LARGE_DIR to a folder made by
 # `relais demo --size large` to measure on the large set too.
 bench:
-	go test -run '^$$' -bench . -benchtime 2000x ./store/ ./appointments/ ./people/
+	go test -run '^$$' -bench . -benchtime 2000x ./store/ ./appointments/ ./people/ ./guides/ ./radar/
+	go test -run '^$$' -bench . -benchtime 20x ./app/
 
 fuzz:
 	go test ./store -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime 60s
 	go test ./store -run '^$$' -fuzz FuzzReadBackupInfo -fuzztime 30s
+	go test ./sync/peer -run '^$$' -fuzz FuzzFileInfoToRemote -fuzztime 30s
+	go test ./sync/discover -run '^$$' -fuzz FuzzDecode -fuzztime 30s
+	go test ./guides -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	go test ./radar -run '^$$' -fuzz FuzzParseIndexValue -fuzztime 30s
 
 clean:
 	rm -rf bin "$(DEMO_DIR)"
