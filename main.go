@@ -109,8 +109,8 @@ func (d demoCmd) Run(c *cli) error {
 	if !ok {
 		fmt.Printf("Le dossier %s est déjà configuré ; il est laissé tel quel.\n", c.Data)
 	} else {
-		fmt.Printf("Réseau de démonstration créé dans %s en %s : %d personnes, %d médiateurs, %d rendez-vous.\n",
-			c.Data, time.Since(start).Round(time.Second), created.People, created.Mediators, created.Appointments)
+		fmt.Printf("Réseau de démonstration créé dans %s en %s : %d personnes, %d médiateurs, %d rendez-vous, %d démarches suivies.\n",
+			c.Data, time.Since(start).Round(time.Second), created.People, created.Mediators, created.Appointments, created.FollowUps)
 	}
 	fmt.Printf("Identifiant : %s — mot de passe : %s\n", demo.Login, demo.Password)
 	if len(created.MediatorLogins) > 0 {

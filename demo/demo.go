@@ -16,6 +16,7 @@ import (
 	"relais/appointments"
 	"relais/network"
 	"relais/people"
+	"relais/radar"
 	"relais/staff"
 	"relais/store"
 	"relais/sync/peer"
@@ -50,6 +51,7 @@ var (
 // Created tells what Create wrote.
 type Created struct {
 	People, Mediators, Appointments int
+	FollowUps                       int      // procedures followed (radar)
 	MediatorLogins                  []string // the ones that can sign in
 }
 
@@ -144,6 +146,13 @@ func Create(dir string, opts store.Options, size Size, seed uint64, progress fun
 			c.MediatorLogins = append(c.MediatorLogins, a.acc.Login)
 		}
 	}
+	say("démarches suivies et radar…")
+	logins := append([]string{Login}, c.MediatorLogins...)
+	fu, err := radar.GenerateFollowUps(s.DB, radar.Sample{Seed: seed, Persons: ids, Centres: g.Centres, Staff: logins, Now: now})
+	if err != nil {
+		return c, false, err
+	}
+	c.FollowUps = fu.FollowUps
 	say("centres partenaires…")
 	if err := addDemoPartners(s, g.Centres); err != nil {
 		return c, false, err

@@ -22,7 +22,7 @@ func TestCreateMakesABelievableNetworkOnce(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("Create = %+v, %v, %v", c, ok, err)
 	}
-	if c.People != 300 || c.Mediators != 8 || c.Appointments < 1000 || len(c.MediatorLogins) != 3 {
+	if c.People != 300 || c.Mediators != 8 || c.Appointments < 1000 || len(c.MediatorLogins) != 3 || c.FollowUps == 0 {
 		t.Errorf("created %+v", c)
 	}
 	if _, ok, err := demo.Create(dir, opts, size, 1, nil); ok || err != nil {
