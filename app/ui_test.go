@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -336,5 +337,22 @@ func TestDialogsOpen(t *testing.T) {
 	u2.StartRestore() // a new folder: straight to the file dialog
 	if u2.Window().Canvas().Overlays().Top() == nil {
 		t.Error("Restore a backup on a new folder shows no file dialog")
+	}
+}
+
+// After four wrong passwords in a row, even the right one must wait: the
+// unlock screen says how long, in French.
+func TestUnlockWaitsAfterRepeatedWrongPasswords(t *testing.T) {
+	u := newUI(t, fresh(t), setUpDesk(t))
+	for range 4 {
+		signIn(t, u, "not the password")
+	}
+	signIn(t, u, password)
+	f := u.UnlockForm()
+	if got := u.Screen(); got != app.ScreenUnlock {
+		t.Fatalf("screen = %q, want the unlock screen to wait", got)
+	}
+	if !strings.Contains(f.Problem.Text, "Attendez 5 secondes") {
+		t.Errorf("problem shown = %q, want the wait in seconds", f.Problem.Text)
 	}
 }

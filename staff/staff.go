@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"relais/appointments"
@@ -105,8 +106,11 @@ func checkName(name string) error {
 // Desk is this computer's data folder as the front desk sees it: locked for
 // this process, set up once, then signed into by each member of staff.
 type Desk struct {
-	folder *store.Folder
-	opts   store.Options
+	folder   *store.Folder
+	opts     store.Options
+	attempts *attempts
+	// Now is the clock of the wait after wrong passwords (tests set it).
+	Now func() time.Time
 }
 
 // OpenDesk locks the data folder dir. opts.Indexes should hold every domain
@@ -127,7 +131,7 @@ func OpenDesk(dir string, opts store.Options) (*Desk, error) {
 			opts.Indexes = append(opts.Indexes, ix)
 		}
 	}
-	return &Desk{folder: f, opts: opts}, nil
+	return &Desk{folder: f, opts: opts, attempts: loadAttempts(f.SignInAttemptsPath()), Now: time.Now}, nil
 }
 
 // NeedsSetUp reports whether the folder is new.
@@ -197,7 +201,14 @@ func (d *Desk) SignIn(login, password string) (*Session, error) {
 	if d.folder.IsNew() {
 		return nil, store.ErrNotAFolder.With("dir", d.folder.Dir())
 	}
+	who := store.NormaliseLogin(login)
+	if err := d.attempts.check(who, d.Now()); err != nil {
+		return nil, err // the password is not even tried
+	}
 	master, err := d.folder.Keyring().UnlockPassword(login, password)
+	if errors.Is(err, store.ErrWrongPassword) {
+		d.attempts.failed(who, d.Now())
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -205,11 +216,12 @@ func (d *Desk) SignIn(login, password string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := session(db, store.NormaliseLogin(login))
+	s, err := session(db, who)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	d.attempts.succeeded(who)
 	s.desk, s.master = d, master
 	return s, nil
 }

@@ -15,6 +15,7 @@ import (
 //	DIR/relais.lock         held while a Relais process uses the folder
 //	DIR/store/keys.json     the keyring (wrapped master key, no secret in clear)
 //	DIR/store/*             Badger's files, encrypted with the master key
+//	DIR/signin-attempts.json wrong passwords in a row, by login (staff)
 //
 // Keeping the keyring beside Badger's files lets a restore replace both with
 // one rename.
@@ -24,6 +25,7 @@ const (
 	restoringDir = "store.restoring"
 	previousDir  = "store.previous"
 	completeMark = "RESTORE-COMPLETE"
+	attemptsName = "signin-attempts.json"
 )
 
 // Folder is a Relais data folder, locked for this process until Close.
@@ -48,7 +50,7 @@ func OpenFolder(dir string) (*Folder, error) {
 	}
 	for _, e := range entries {
 		switch e.Name() {
-		case lockName, storeDir, restoringDir, previousDir:
+		case lockName, storeDir, restoringDir, previousDir, attemptsName, attemptsName + ".tmp":
 		default:
 			return nil, ErrForeignFolder.With("dir", dir)
 		}
@@ -102,6 +104,11 @@ func (f *Folder) finishRestore() error {
 }
 
 func (f *Folder) storePath() string { return filepath.Join(f.dir, storeDir) }
+
+// SignInAttemptsPath is where staff keeps the count of wrong passwords:
+// logins and numbers only, outside the store, which is locked until a
+// password is right.
+func (f *Folder) SignInAttemptsPath() string { return filepath.Join(f.dir, attemptsName) }
 
 // Dir returns the folder's path.
 func (f *Folder) Dir() string { return f.dir }
