@@ -56,9 +56,15 @@ func TestSmoke(t *testing.T) {
 		// Its second tab, « Conflits ».
 		s.xdotool(t, "mousemove", "--sync", "540", "120", "click", "1")
 		conflicts := s.waitForChange(t, "conflicts", netw)
+		// « Radar », fifth: the network's list for an administrator; then
+		// the first person of the list and their case.
+		s.xdotool(t, "mousemove", "--sync", "150", "275", "click", "1")
+		radar := s.waitForChange(t, "radar", conflicts)
+		s.xdotool(t, "mousemove", "--sync", "400", "410", "click", "1")
+		radarCase := s.waitForChange(t, "radar-case", radar)
 		// « Guides », fourth; then the first guide of the list.
 		s.xdotool(t, "mousemove", "--sync", "150", "236", "click", "1")
-		list := s.waitForChange(t, "guides", conflicts)
+		list := s.waitForChange(t, "guides", radarCase)
 		s.xdotool(t, "mousemove", "--sync", "500", "300", "click", "1")
 		viewer := s.waitForChange(t, "guide-viewer", list)
 		// « Suivant », then « Montrer à la personne »: a second window.

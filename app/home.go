@@ -1,8 +1,6 @@
 package app
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -38,11 +36,7 @@ func sections() []section {
 		{sectionAgenda, func() string { return lang.L("Agenda") }, theme.CalendarIcon(), (*UI).agendaPanel, true},
 		{sectionPeople, func() string { return lang.L("People") }, theme.AccountIcon(), (*UI).peoplePanel, true},
 		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), (*UI).guidesPanel, true},
-		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), comingPanel(
-			func() string { return lang.L("Radar") },
-			func() string {
-				return lang.L("See who dropped off the radar (missed appointments, unfinished procedures, deadlines near) and follow up with them.")
-			}), false},
+		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), (*UI).radarPanel, true},
 		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), (*UI).networkPanel, true},
 		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel, false},
 	}
@@ -123,29 +117,5 @@ func (u *UI) openSection(id string) {
 			h.content.Refresh()
 			return
 		}
-	}
-}
-
-// welcomePanel greets the person with the date and their centre.
-func (u *UI) welcomePanel() fyne.CanvasObject {
-	acc := u.session.Account
-	u.home.greeting = heading(lang.L("Hello {{.Name}}", map[string]any{"Name": acc.Name}))
-	date := subheading(lang.L("Today is {{.Date}}.", map[string]any{"Date": longDate(time.Now())}))
-	return container.NewVBox(
-		u.home.greeting,
-		date,
-		paragraph(lang.L("Your centre: {{.Centre}}", map[string]any{"Centre": u.session.Centre.Name})),
-		widget.NewSeparator(),
-		paragraph(lang.L("Everything you enter in Relais stays encrypted on this computer. Lock Relais when you leave the desk: your colleagues unlock it with their own password.")),
-		paragraph(lang.L("Choose a section on the left. The agenda, people's files and the guides arrive in the coming versions.")),
-	)
-}
-
-// comingPanel is the honest panel of a section not built yet.
-func comingPanel(title, purpose func() string) func(u *UI) fyne.CanvasObject {
-	return func(u *UI) fyne.CanvasObject {
-		soon := paragraph(lang.L("This section arrives in a coming version of Relais."))
-		soon.TextStyle.Italic = true
-		return container.NewVBox(heading(title()), paragraph(purpose()), soon)
 	}
 }

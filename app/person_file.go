@@ -32,6 +32,7 @@ type personFile struct {
 	upcoming *fyne.Container
 	past     *fyne.Container
 	guides   *fyne.Container // the guides followed with the person
+	radar    *fileRadar      // the radar's banner and the procedures followed (radar.go)
 	loaded   bool            // the appointments are shown
 
 	// UpcomingRows and PastRows hold the text of each appointment shown, for tests.
@@ -93,10 +94,11 @@ func (p *peopleSection) showFile(id string) {
 	f.upcoming = container.NewVBox(widget.NewActivity())
 	f.past = container.NewVBox()
 	f.guides = container.NewVBox()
-	later := peopleDim(lang.L("Open procedures and the radar's alerts will show here in a coming version of Relais."))
+	f.radar = p.newFileRadar(f)
 
 	content := container.NewVBox(
 		peopleToolbar(f.name, f.edit, f.merge, f.book, p.backButton()),
+		f.radar.banner,
 		facts,
 		f.problem,
 		widget.NewSeparator(),
@@ -104,7 +106,7 @@ func (p *peopleSection) showFile(id string) {
 		f.guides,
 		widget.NewSeparator(),
 		subheading(lang.L("Open procedures")),
-		later,
+		f.radar.content,
 		widget.NewSeparator(),
 		subheading(lang.L("Upcoming appointments")),
 		f.upcoming,
@@ -115,6 +117,7 @@ func (p *peopleSection) showFile(id string) {
 	p.showView(peopleScroll(content))
 	p.loadAppointments(f)
 	p.loadGuides(f)
+	f.radar.load()
 }
 
 // loadGuides lists the guides followed with the person, in any centre,
