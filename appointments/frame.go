@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/privacy"
 	"relais/problem"
 	"relais/store"
 )
@@ -100,7 +101,7 @@ func checkReason(s string) (string, error) {
 	if utf8.RuneCountInString(s) > MaxReasonLength {
 		return s, ErrReasonTooLong.With("max", MaxReasonLength)
 	}
-	return s, nil
+	return s, privacy.CheckText(s)
 }
 
 func frameIndexes() []store.Index {

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/privacy"
 	"relais/store"
 )
 
@@ -292,6 +293,10 @@ func (s *Scheduler) RecordOutcome(id string, o Outcome) error {
 	o.Note, o.NextStep = strings.TrimSpace(o.Note), strings.TrimSpace(o.NextStep)
 	if utf8.RuneCountInString(o.Note) > MaxNoteLength || utf8.RuneCountInString(o.NextStep) > MaxNoteLength {
 		return ErrNoteTooLong.With("max", MaxNoteLength)
+	}
+	// No NIR, IBAN, card number or password in what staff write.
+	if err := privacy.CheckText(o.Note + "\n" + o.NextStep); err != nil {
+		return err
 	}
 	return s.change(id, func(tx *store.Tx, a *Appointment) error {
 		if s.now().Before(a.Start) {

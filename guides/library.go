@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"relais/assets"
+	"relais/privacy"
 	"relais/store"
 )
 
@@ -242,6 +243,11 @@ func (l *Library) Duplicate(id, newID, newTitle, by string) (Guide, error) {
 }
 
 func (l *Library) save(g Guide, images map[string][]byte, inherited map[string]string, by string) (Guide, error) {
+	// A guide is shared with the network: never a NIR, an IBAN, a card
+	// number or a password in it, even as an example.
+	if err := privacy.CheckText(string(Format(g))); err != nil {
+		return Guide{}, err
+	}
 	checked := map[string]string{} // file → attachment id, of the new images
 	for file, data := range images {
 		id, err := checkImage(file, data)

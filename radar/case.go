@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/privacy"
 	"relais/store"
 )
 
@@ -131,6 +132,9 @@ func (a Action) clean(now time.Time) (Action, error) {
 	a.Outcome = strings.TrimSpace(a.Outcome)
 	if utf8.RuneCountInString(a.Outcome) > MaxOutcomeLength {
 		return Action{}, ErrNoteTooLong.With("max", MaxOutcomeLength)
+	}
+	if err := privacy.CheckText(a.Outcome); err != nil {
+		return Action{}, err // no NIR, IBAN, card number or password in a follow-up note
 	}
 	return a, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"relais/appointments"
 	"relais/people"
+	"relais/privacy"
 	"relais/store"
 )
 
@@ -112,6 +113,10 @@ func (f FollowUp) clean(now, oldDue time.Time) (FollowUp, error) {
 	f.Note = strings.TrimSpace(f.Note)
 	if utf8.RuneCountInString(f.Note) > MaxNoteLength {
 		return FollowUp{}, ErrNoteTooLong.With("max", MaxNoteLength)
+	}
+	// No NIR, IBAN, card number or password in what staff write.
+	if err := privacy.CheckText(strings.Join(append([]string{f.Note}, missing...), "\n")); err != nil {
+		return FollowUp{}, err
 	}
 	var err error
 	if f.Centre, err = cleanName(f.Centre); err != nil {
