@@ -86,6 +86,8 @@ type TeamMember struct {
 	Role                   staff.Role
 	NoAvailability         bool
 	Availability, Absences *widget.Button // mediators only
+	Toggle                 *widget.Button // disable or enable, for an administrator
+	Disabled               bool
 }
 
 func (u *UI) TeamView() TeamView {
@@ -100,7 +102,7 @@ func (u *UI) TeamView() TeamView {
 	}
 	v.Added = p.added
 	for _, m := range p.members {
-		v.Members = append(v.Members, TeamMember{m.id, m.account.Name, m.account.Login, m.account.Role, !m.available, m.hours, m.absences})
+		v.Members = append(v.Members, TeamMember{m.id, m.account.Name, m.account.Login, m.account.Role, !m.available, m.hours, m.absences, m.toggle, m.account.Disabled})
 	}
 	return v
 }

@@ -45,6 +45,7 @@ type teamMember struct {
 	available bool // a mediator with weekly hours at this centre
 	hours     *widget.Button
 	absences  *widget.Button
+	toggle    *widget.Button // disable or enable the account (administrators)
 }
 
 func (u *UI) openTeam() {
@@ -208,9 +209,30 @@ func (p *teamPage) showMembers(u *UI, members []teamMember) {
 				info.Add(warn)
 			}
 		}
+		if u.session.Account.Role == staff.Admin && m.account.Login != u.session.Account.Login {
+			m.toggle = p.toggleButton(u, m.account)
+			buttons = append(buttons, m.toggle)
+		}
 		p.list.Add(container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(buttons...)), info))
 		p.list.Add(widget.NewSeparator())
 	}
+}
+
+// toggleButton disables a colleague's account (they can no longer sign
+// in; their history stays), or enables it again.
+func (p *teamPage) toggleButton(u *UI, acc staff.Account) *widget.Button {
+	text, icon := lang.L("Disable the account"), theme.CancelIcon()
+	if acc.Disabled {
+		text, icon = lang.L("Enable the account"), theme.ConfirmIcon()
+	}
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(text, icon, func() {
+		session, login, disable := u.session, acc.Login, !acc.Disabled
+		submitOnPage(u, p, b, p.problem, func() (struct{}, error) {
+			return struct{}{}, session.SetDisabled(login, disable)
+		}, func(struct{}) { u.openTeam() })
+	})
+	return b
 }
 
 // backToTeam is the button back from a mediator's page to the team.

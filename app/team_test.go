@@ -415,3 +415,33 @@ func TestNewCentreBooksOnceHoursAndAMediatorAreSet(t *testing.T) {
 		t.Errorf("appointment booked = %+v, %v; want %s at %v", e, err, person.ID, want[0].Start)
 	}
 }
+
+// An administrator disables a colleague's account from the team page: the
+// list says so, the colleague can no longer sign in; enabling it again
+// lets them in. The administrator has no such button for themselves.
+func TestAdminDisablesAColleagueFromTheTeamPage(t *testing.T) {
+	desk := deskWithMediator(t)
+	u := newUI(t, fresh(t), desk)
+	u.UnlockForm().Login.SetText(login)
+	signIn(t, u, password)
+	v := openTeam(t, u)
+	if me := member(t, v, login); me.Toggle != nil {
+		t.Error("an administrator may disable their own account")
+	}
+	m := member(t, v, mediatorLogin)
+	if m.Toggle == nil || m.Toggle.Text != lang.L("Disable the account") {
+		t.Fatalf("no « Désactiver le compte » for a colleague: %+v", m.Toggle)
+	}
+	test.Tap(m.Toggle)
+	u.WaitIdle(t)
+	m = member(t, u.TeamView(), mediatorLogin)
+	if !m.Disabled || m.Toggle.Text != lang.L("Enable the account") {
+		t.Fatalf("after disabling: disabled %v, button %q", m.Disabled, m.Toggle.Text)
+	}
+	test.Tap(u.HomeView().Lock)
+	u.UnlockForm().Login.SetText(mediatorLogin)
+	signIn(t, u, mediatorPassword)
+	if f := u.UnlockForm(); u.Screen() != app.ScreenUnlock || f.Problem.Text != app.Message(staff.ErrAccountDisabled) {
+		t.Errorf("the disabled colleague: screen %q, problem %q", u.Screen(), f.Problem.Text)
+	}
+}

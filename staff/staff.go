@@ -285,6 +285,7 @@ var (
 	ErrNotAllowed  = problem.Register("staff.not_allowed")
 	ErrLoginTaken  = problem.Register("staff.login_taken")
 	ErrUnknownRole = problem.Register("staff.unknown_role")
+	ErrDisableSelf = problem.Register("staff.disable_self")
 )
 
 // Roles lists the roles, from the front desk to the administrator.
@@ -342,4 +343,29 @@ func (s *Session) SetPasswordOf(login, password string) error {
 		return err
 	}
 	return s.desk.folder.SetPassword(s.master, login, password, s.desk.opts)
+}
+
+// SetDisabled disables an account (it can no longer sign in, even with
+// the right password; its history stays) or enables it again. Only an
+// administrator may, and nobody disables themselves: so an administrator
+// who can sign in always remains.
+func (s *Session) SetDisabled(login string, disabled bool) error {
+	if s.Account.Role != Admin {
+		return ErrNotAllowed
+	}
+	login = store.NormaliseLogin(login)
+	if disabled && login == s.Account.Login {
+		return ErrDisableSelf
+	}
+	accounts := Accounts(s.DB)
+	id, acc, err := accounts.FindOne("login", login)
+	if err != nil {
+		return err
+	}
+	if acc.Disabled == disabled {
+		return nil
+	}
+	acc.Disabled = disabled
+	_, err = accounts.Put(id, acc, store.ScopeNetwork)
+	return err
 }

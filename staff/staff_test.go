@@ -189,3 +189,62 @@ func TestAddAccount(t *testing.T) {
 		t.Errorf("a mediator created an account: %v", err)
 	}
 }
+
+// An administrator disables a colleague, who can no longer sign in, then
+// enables them again; nobody disables themselves or the last administrator,
+// and only an administrator may.
+func TestAdminDisablesAndEnablesAnAccount(t *testing.T) {
+	desk, err := staff.OpenDesk(t.TempDir(), store.TestOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	s, _, err := desk.SetUp(goodForm())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddAccount("Yanis Benali", "yanis", staff.Mediator, "le vélo du lundi"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDisabled("camille", true); !errors.Is(err, staff.ErrDisableSelf) {
+		t.Errorf("disabling oneself = %v", err)
+	}
+	if err := s.SetDisabled("yanis", true); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := desk.SignIn("yanis", "le vélo du lundi"); !errors.Is(err, staff.ErrAccountDisabled) {
+		t.Errorf("a disabled colleague signs in: %v", err)
+	}
+	if s, err = desk.SignIn("camille", "un mot de passe"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDisabled("yanis", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddAccount("Nora Admin", "nora", staff.Admin, "une autre phrase"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	m, err := desk.SignIn("yanis", "le vélo du lundi")
+	if err != nil {
+		t.Fatalf("enabled again, yanis cannot sign in: %v", err)
+	}
+	if err := m.SetDisabled("camille", true); !errors.Is(err, staff.ErrNotAllowed) {
+		t.Errorf("a mediator disabling an administrator = %v", err)
+	}
+	m.Close()
+	// With two administrators, one may disable the other, but not the last one left.
+	n, err := desk.SignIn("nora", "une autre phrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetDisabled("camille", true); err != nil {
+		t.Errorf("disabling another administrator = %v", err)
+	}
+	n.Close()
+	if s, err = desk.SignIn("yanis", "le vélo du lundi"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+}
