@@ -531,8 +531,7 @@ func (e *guideEditor) showPreviewProblem(msg string) {
 func (e *guideEditor) showPreview(g guides.Guide) {
 	setProblem(e.previewProblem, "")
 	e.previewTitle.SetText(g.Title)
-	e.previewFacts.SetText(lang.L("{{.Organisation}} · {{.Steps}} steps · about {{.Minutes}} min", map[string]any{
-		"Organisation": g.Organisation, "Steps": strconv.Itoa(len(g.Steps)), "Minutes": strconv.Itoa(g.Duration)}))
+	e.previewFacts.SetText(guideFacts(g.Organisation, len(g.Steps), g.Duration))
 	if g.NeedsReview(e.s.u.guides.Now()) {
 		e.previewReview.Show()
 	} else {

@@ -112,8 +112,7 @@ func (s *guidesSection) showResults() {
 func (s *guidesSection) guideRow(g guides.Summary, snippet string, now time.Time) fyne.CanvasObject {
 	open := widget.NewButtonWithIcon(g.Title, theme.DocumentIcon(), func() { s.open(g.ID, "") })
 	open.Alignment = widget.ButtonAlignLeading
-	facts := lang.L("{{.Organisation}} · {{.Steps}} steps · about {{.Minutes}} min", map[string]any{
-		"Organisation": g.Organisation, "Steps": strconv.Itoa(g.Steps), "Minutes": strconv.Itoa(g.Duration)})
+	facts := guideFacts(g.Organisation, g.Steps, g.Duration)
 	lines := []fyne.CanvasObject{open, small(facts)}
 	if g.NeedsReview(now) {
 		review := small(lang.L("To review: last checked on {{.Date}}", map[string]any{"Date": longDate(g.Reviewed)}))
@@ -126,6 +125,16 @@ func (s *guidesSection) guideRow(g guides.Summary, snippet string, now time.Time
 		lines = append(lines, snip)
 	}
 	return container.NewVBox(append(lines, widget.NewSeparator())...)
+}
+
+// guideFacts is « CAF · 12 étapes · environ 30 min » (« 1 étape » for one).
+func guideFacts(organisation string, steps, minutes int) string {
+	n := lang.L("{{.N}} steps", map[string]any{"N": strconv.Itoa(steps)})
+	if steps == 1 {
+		n = lang.L("1 step")
+	}
+	return lang.L("{{.Organisation}} · {{.Steps}} · about {{.Minutes}} min", map[string]any{
+		"Organisation": organisation, "Steps": n, "Minutes": strconv.Itoa(minutes)})
 }
 
 // open shows guide id in the viewer; with a person (an id), the
