@@ -536,32 +536,14 @@ func (l *Library) Refresh(id string) error {
 // arrive through the library (a partner's, applied by sync) until ctx ends
 // or the store closes.
 func (l *Library) Follow(ctx context.Context) {
-	changes, stop := l.db.Watch()
-	defer stop()
-	since := l.loadedAt
-	for {
-		err := l.db.Changes(since, func(r store.Record) error {
-			since = r.Sequence
-			if r.Kind == Kind {
-				l.write.Lock() // not between a write and its index change
-				err := l.Refresh(r.ID)
-				l.write.Unlock()
-				return err
-			}
+	_ = l.db.Follow(ctx, l.loadedAt, func(r store.Record) error {
+		if r.Kind != Kind {
 			return nil
-		})
-		if err != nil {
-			return // the store is closing
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case _, ok := <-changes:
-			if !ok {
-				return
-			}
-		}
-	}
+		l.write.Lock() // not between a write and its index change
+		defer l.write.Unlock()
+		return l.Refresh(r.ID)
+	}, nil)
 }
 
 // Bundled returns the guides shipped with Relais (assets/guides), for LoadBundled.

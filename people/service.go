@@ -366,32 +366,14 @@ func (s *Service) Refresh(id string) error {
 // through the service (a partner's, applied by sync) until ctx ends or the
 // store closes.
 func (s *Service) Follow(ctx context.Context) {
-	changes, stop := s.db.Watch()
-	defer stop()
-	since := s.loadedAt
-	for {
-		err := s.db.Changes(since, func(r store.Record) error {
-			since = r.Sequence
-			if r.Kind == Kind {
-				s.write.Lock() // not between a write and its index change
-				err := s.Refresh(r.ID)
-				s.write.Unlock()
-				return err
-			}
+	_ = s.db.Follow(ctx, s.loadedAt, func(r store.Record) error {
+		if r.Kind != Kind {
 			return nil
-		})
-		if err != nil {
-			return // the store is closing
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case _, ok := <-changes:
-			if !ok {
-				return
-			}
-		}
-	}
+		s.write.Lock() // not between a write and its index change
+		defer s.write.Unlock()
+		return s.Refresh(r.ID)
+	}, nil)
 }
 
 // Search finds persons by name words (any order, accents, case and one

@@ -399,26 +399,23 @@ const fullRecomputeAbove = 2000
 // it — appointments, walk-ins, persons, and the partners' follow-ups,
 // cases and rules applied by sync — until ctx ends or the store closes.
 func (r *Radar) Follow(ctx context.Context) {
-	changes, stop := r.db.Watch()
-	defer stop()
 	r.mu.RLock()
 	since := r.loadedAt
 	r.mu.RUnlock()
-	for {
-		touched := map[string]bool{}
-		full, rules := false, false
-		err := r.db.Changes(since, func(rec store.Record) error {
-			since = rec.Sequence
-			r.touched(rec, touched, &full, &rules)
-			return nil
-		})
-		if err != nil {
-			return // the store is closing
-		}
+	touched := map[string]bool{}
+	full, rules := false, false
+	_ = r.db.Follow(ctx, since, func(rec store.Record) error {
+		r.touched(rec, touched, &full, &rules)
+		return nil
+	}, func() error {
+		defer func() {
+			clear(touched)
+			full, rules = false, false
+		}()
 		if rules && !full {
 			loaded, err := loadRules(r.db)
 			if errors.Is(err, store.ErrClosed) {
-				return
+				return err
 			}
 			if err == nil {
 				r.work.Lock()
@@ -428,24 +425,17 @@ func (r *Radar) Follow(ctx context.Context) {
 		}
 		if full || len(touched) > fullRecomputeAbove {
 			if err := r.Recompute(); errors.Is(err, store.ErrClosed) {
-				return
+				return err
 			}
-		} else {
-			for person := range touched {
-				if err := r.Refresh(person); errors.Is(err, store.ErrClosed) {
-					return
-				}
+			return nil
+		}
+		for person := range touched {
+			if err := r.Refresh(person); errors.Is(err, store.ErrClosed) {
+				return err
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case _, ok := <-changes:
-			if !ok {
-				return
-			}
-		}
-	}
+		return nil
+	})
 }
 
 // touched notes the persons a changed record concerns; full is set when

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"relais/store"
 )
@@ -644,5 +646,47 @@ func TestFindOnUndeclaredIndex(t *testing.T) {
 	})
 	if !errors.Is(err, store.ErrUnknownIndex) {
 		t.Errorf("Tx.Find = %v, want ErrUnknownIndex", err)
+	}
+}
+
+// Follow hands over every change after since, then each later write, and
+// ends when its context ends or the store closes.
+func TestFollowSeesLaterWrites(t *testing.T) {
+	_, db, _ := newStore(t)
+	if _, err := db.Put("person", "before", []byte(`{"name":"A"}`), store.ScopeNetwork); err != nil {
+		t.Fatal(err)
+	}
+	since := db.LastSequence()
+	seen := make(chan string, 10)
+	ends := make(chan struct{}, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Follow(ctx, since, func(r store.Record) error { seen <- r.ID; return nil },
+			func() error { ends <- struct{}{}; return nil })
+	}()
+	<-ends // the changes so far: none after since
+	if _, err := db.Put("person", "after", []byte(`{"name":"B"}`), store.ScopeNetwork); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-seen:
+		if id != "after" {
+			t.Errorf("Follow handed %q, want only the write after since", id)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a later write was not handed over")
+	}
+	cancel()
+	if _, err := db.Put("person", "wake", []byte(`{"name":"C"}`), store.ScopeNetwork); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Follow = %v after its context ended", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Follow did not end with its context")
 	}
 }

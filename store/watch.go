@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"errors"
+)
+
 // Watch returns a channel that receives the last sequence after writes, so
 // replication can send what changed without polling. Notifications are
 // coalesced: a slow reader gets the latest sequence, never a backlog. stop
@@ -44,4 +49,42 @@ func (db *DB) closeWatchers() {
 		close(ch)
 	}
 	db.watchers = nil
+}
+
+// Follow calls each with every change after since, in sequence order, then
+// end (when not nil), and again with the changes of every later write,
+// until ctx ends or the store closes (Follow returns nil then) or a
+// callback fails (Follow returns its error). In-memory indexes use it to
+// stay in step with writes made elsewhere, a partner's applied by sync.
+func (db *DB) Follow(ctx context.Context, since uint64, each func(Record) error, end func() error) error {
+	changes, stop := db.Watch()
+	defer stop()
+	for {
+		err := db.Changes(since, func(r Record) error {
+			since = r.Sequence
+			return each(r)
+		})
+		if errors.Is(err, ErrClosed) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if end != nil {
+			if err := end(); err != nil {
+				if errors.Is(err, ErrClosed) {
+					return nil
+				}
+				return err
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case _, ok := <-changes:
+			if !ok {
+				return nil
+			}
+		}
+	}
 }
