@@ -2,16 +2,14 @@ package network_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"relais/network"
 	"relais/problem"
+	"relais/problem/problemtest"
 	"relais/store"
 	"relais/sync/peer"
 )
@@ -219,33 +217,7 @@ func TestAddPartnerRefusals(t *testing.T) {
 
 // The translations hold exactly the problems this package registers.
 func TestProblemsAreTranslated(t *testing.T) {
-	var want []string
-	for _, k := range problem.Registered() {
-		if strings.HasPrefix(k, "network.") {
-			want = append(want, k)
-		}
-	}
-	slices.Sort(want)
-	for _, name := range []string{"network.fr.json", "network.en.json"} {
-		b, err := os.ReadFile("../assets/translations/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := slices.Sorted(func(yield func(string) bool) {
-			for k := range m {
-				if !yield(k) {
-					return
-				}
-			}
-		})
-		if !slices.Equal(got, want) {
-			t.Errorf("%s has %q, want %q", name, got, want)
-		}
-	}
+	problemtest.CheckTranslated(t, "../assets/translations", "network")
 }
 
 func must(t *testing.T, err error) {
