@@ -88,7 +88,7 @@ func (u *UI) GuideLibrary() *guides.Library { return u.guides }
 
 // Helpers of the editor, for table tests.
 var (
-	GuideSlug     = guideSlug
+	GuideSlug     = slug
 	PictureName   = pictureName
 	InsertPicture = insertPicture
 	SetReviewed   = setReviewed

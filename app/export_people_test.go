@@ -137,3 +137,10 @@ func (u *UI) StartBooking(id string) { u.startBooking(id) }
 func (u *UI) Services() (*people.Service, *appointments.Scheduler, *store.DB, string) {
 	return u.people, u.sched, u.session.DB, u.session.CentreID
 }
+
+// WriteDossier writes the open file's dossier into dir, as the folder
+// dialog does.
+func (u *UI) WriteDossier(dir string) {
+	p := u.currentPeople()
+	p.writeDossier(p.file, dir)
+}

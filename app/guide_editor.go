@@ -172,7 +172,7 @@ func (s *guidesSection) newGuide() {
 		watch: lang.L("Some fake sites charge a fee: the address must end in .gouv.fr."),
 	}
 	author := u.session.Centre.Name
-	base := guideSlug(texts.title)
+	base := slug(texts.title)
 	background(u, func() (editorStart, error) {
 		g := newGuideTemplate(lib, texts, author, freeGuideID(lib, base))
 		text := string(guides.Format(g))
@@ -308,7 +308,7 @@ func (s *guidesSection) askDuplicate(g guides.Guide) {
 func (s *guidesSection) duplicate(id, title string) {
 	u := s.u
 	lib, by := u.guides, u.session.Account.Login
-	base := guideSlug(title)
+	base := slug(title)
 	background(u, func() (editorStart, error) {
 		g, err := lib.Duplicate(id, freeGuideID(lib, base), title, by)
 		if err != nil {
@@ -327,10 +327,10 @@ func (s *guidesSection) duplicate(id, title string) {
 	})
 }
 
-// guideSlug makes the start of a guide id from a title: lower case,
+// slug makes a name for files and ids from a title: lower case,
 // without accents, anything but letters and digits turned into dashes, 48
 // characters at most.
-func guideSlug(title string) string {
+func slug(title string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	s, _, _ := transform.String(t, title)
 	s = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss").Replace(s)
@@ -612,7 +612,7 @@ func (e *guideEditor) saveGuide() {
 		case id != "" && g.ID != id:
 			return g, errIDChanged
 		case id == "" && g.ID == templateID:
-			g.ID = freeGuideID(lib, guideSlug(g.Title)) // the template's id was only a placeholder
+			g.ID = freeGuideID(lib, slug(g.Title)) // the template's id was only a placeholder
 		}
 		g.Version = base
 		used := map[string][]byte{}

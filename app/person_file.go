@@ -28,6 +28,7 @@ type personFile struct {
 	edit     *widget.Button
 	book     *widget.Button
 	merge    *widget.Button
+	access   *widget.Button // the person's data, for their right of access
 	problem  *widget.Label
 	upcoming *fyne.Container
 	past     *fyne.Container
@@ -67,6 +68,7 @@ func (p *peopleSection) showFile(id string) {
 	f.book = widget.NewButtonWithIcon(lang.X("ui.people.book", "Book an appointment"), theme.CalendarIcon(), func() { p.showBooking(f.person.ID) })
 	f.book.Importance = widget.HighImportance
 	f.merge = widget.NewButtonWithIcon(lang.L("Merge…"), theme.ContentCopyIcon(), p.askMerge)
+	f.access = widget.NewButtonWithIcon(lang.L("Their data…"), theme.DownloadIcon(), p.chooseDossierFolder)
 
 	facts := widget.NewForm()
 	phone := peoplePhone(person.Phone)
@@ -97,7 +99,7 @@ func (p *peopleSection) showFile(id string) {
 	f.radar = p.newFileRadar(f)
 
 	content := container.NewVBox(
-		peopleToolbar(f.name, f.edit, f.merge, f.book, p.backButton()),
+		peopleToolbar(f.name, f.edit, f.merge, f.access, f.book, p.backButton()),
 		f.radar.banner,
 		facts,
 		f.problem,
