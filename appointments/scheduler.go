@@ -467,24 +467,8 @@ func (s *Scheduler) ReassignPerson(from, to string) (int, error) {
 // when they give it again.
 func ScopePersonIn(tx *store.Tx, person string, scope store.Scope) error {
 	for _, kind := range []string{Kind, WalkInKind} {
-		ids, err := tx.Find(kind, "person", person)
-		if err != nil {
+		if err := tx.SetScopeOf(kind, "person", person, scope); err != nil {
 			return err
-		}
-		for _, id := range ids {
-			r, err := tx.Get(kind, id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if r.Scope == scope {
-				continue
-			}
-			if _, err := tx.Put(kind, id, r.Body, scope); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

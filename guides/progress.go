@@ -229,26 +229,7 @@ func (l *Library) ProgressFor(person string) ([]Progress, error) {
 // (people.Service.Belongings): withdrawing consent withdraws them from the
 // partners too.
 func ScopePersonIn(tx *store.Tx, person string, scope store.Scope) error {
-	ids, err := tx.Find(ProgressKind, "person", person)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		r, err := tx.Get(ProgressKind, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if r.Deleted || r.Scope == scope {
-			continue
-		}
-		if _, err := tx.Put(ProgressKind, id, r.Body, scope); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.SetScopeOf(ProgressKind, "person", person, scope)
 }
 
 // ReassignPersonIn moves from's walkthroughs to person to, when two files

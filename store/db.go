@@ -713,6 +713,33 @@ func (tx *Tx) Find(kind, index, value string) ([]string, error) {
 	return ids, err
 }
 
+// SetScopeOf gives every live record of kind whose index holds value the
+// scope given, as a new version of each whose scope differs: the records
+// that belong to a person follow their consent this way (withdrawn ones
+// reach partners as tombstones).
+func (tx *Tx) SetScopeOf(kind, index, value string, scope Scope) error {
+	ids, err := tx.Find(kind, index, value)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := tx.Get(kind, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if r.Deleted || r.Scope == scope {
+			continue
+		}
+		if _, err := tx.Put(kind, id, r.Body, scope); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // FindRange is DB.FindRange inside the transaction.
 func (tx *Tx) FindRange(kind, index, from, to string, fn func(value, id string) error) error {
 	base, err := tx.db.declaredBase(kind, index)

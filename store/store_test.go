@@ -690,3 +690,32 @@ func TestFollowSeesLaterWrites(t *testing.T) {
 		t.Fatal("Follow did not end with its context")
 	}
 }
+
+// SetScopeOf moves the live records an index finds to a scope, and leaves
+// tombstones and the others alone.
+func TestSetScopeOf(t *testing.T) {
+	_, db, _ := newStore(t)
+	for id, tags := range map[string]string{"a": "awa", "b": "awa", "c": "jean", "d": "awa"} {
+		if _, err := db.Put("person", id, []byte(`{"name":"`+id+`","tags":["`+tags+`"]}`), store.ScopeNetwork); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Delete("person", "d"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *store.Tx) error { return tx.SetScopeOf("person", "tags", "awa", store.ScopeLocal) }); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]store.Scope{"a": store.ScopeLocal, "b": store.ScopeLocal, "c": store.ScopeNetwork} {
+		r, err := db.Get("person", id)
+		if err != nil || r.Scope != want {
+			t.Errorf("%s: scope %v, %v; want %v", id, r.Scope, err, want)
+		}
+	}
+	if r, err := db.GetAny("person", "d"); err != nil || !r.Deleted {
+		t.Errorf("the tombstone came back: %+v, %v", r, err)
+	}
+	if err := db.Update(func(tx *store.Tx) error { return tx.SetScopeOf("person", "nowhere", "awa", store.ScopeLocal) }); !errors.Is(err, store.ErrUnknownIndex) {
+		t.Errorf("SetScopeOf on an undeclared index = %v", err)
+	}
+}
