@@ -17,21 +17,14 @@ import (
 	"relais/report"
 	"relais/schema"
 	"relais/store"
+	"relais/store/storetest"
 )
 
 // The dossier of a person holds their file and every record about them
 // (appointments, walk-ins, procedures followed, radar follow-up, guides),
 // nobody else's; it reads back as JSON and as a PDF that names them.
 func TestDossierHoldsEverythingAboutThePerson(t *testing.T) {
-	f, err := store.OpenFolder(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, _, err := f.Initialise("admin", "correct horse battery staple", schema.Options(store.TestOptions()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); f.Close() })
+	db := storetest.Open(t, schema.Indexes()...)
 	ppl, err := people.NewService(db)
 	if err != nil {
 		t.Fatal(err)

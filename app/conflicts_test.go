@@ -14,41 +14,11 @@ import (
 	"relais/people"
 	"relais/schema"
 	"relais/store"
+	"relais/store/storetest"
 )
 
 // conflictPartner opens the store of a partner centre, without any screen.
-func conflictPartner(t *testing.T) *store.DB {
-	t.Helper()
-	f, err := store.OpenFolder(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, _, err := f.Initialise("partner", "le café du matin", schema.Options(store.TestOptions()))
-	if err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); f.Close() })
-	return db
-}
-
-// conflictExchange sends dst what src announces, as replication does.
-func conflictExchange(t *testing.T, src, dst *store.DB) {
-	t.Helper()
-	var batch []store.Record
-	err := src.Changes(0, func(r store.Record) error {
-		if a, ok := r.Announced(); ok {
-			batch = append(batch, a)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dst.ApplyRemote(batch); err != nil {
-		t.Fatal(err)
-	}
-}
+func conflictPartner(t *testing.T) *store.DB { return storetest.Open(t, schema.Indexes()...) }
 
 // conflictUI signs in to a new centre and returns it with a person who
 // agreed to sharing.
@@ -71,7 +41,7 @@ func conflictUI(t *testing.T) (*app.UI, *people.Service, *store.DB, people.Perso
 func makeConflict(t *testing.T, ppl *people.Service, db *store.DB, p people.Person) (mine, theirs people.Person) {
 	t.Helper()
 	partner := conflictPartner(t)
-	conflictExchange(t, db, partner)
+	storetest.Exchange(t, db, partner)
 	mine = p
 	mine.Phone = "07 98 76 54 32"
 	mine, err := ppl.Update(mine)
@@ -84,7 +54,7 @@ func makeConflict(t *testing.T, ppl *people.Service, db *store.DB, p people.Pers
 	if _, err := partner.Put(people.Kind, p.ID, body, store.ScopeNetwork); err != nil {
 		t.Fatal(err)
 	}
-	conflictExchange(t, partner, db)
+	storetest.Exchange(t, partner, db)
 	if n, err := conflicts.Count(db); err != nil || n != 1 {
 		t.Fatalf("conflicts after the exchange: %d, %v; want 1", n, err)
 	}

@@ -33,11 +33,10 @@ const icsDays = 28
 // today's numbers, the walk-in queue and tomorrow's people to call; a
 // mediator sees their own day.
 type deskView struct {
-	u       *UI
-	session *staff.Session
-	root    fyne.CanvasObject
-	stop    chan struct{} // closed when the waiting-time ticker must end
-	stopped bool
+	u         *UI
+	session   *staff.Session
+	root      fyne.CanvasObject
+	refresher // brings the waiting times up to date
 
 	counts     *widget.Label
 	openAgenda *widget.Button
@@ -70,7 +69,7 @@ func (u *UI) deskPanel() fyne.CanvasObject {
 	if old := u.panels().desk; old != nil {
 		old.halt()
 	}
-	v := &deskView{u: u, session: u.session, stop: make(chan struct{}), problem: problemLabel()}
+	v := &deskView{u: u, session: u.session, problem: problemLabel()}
 	u.panels().desk = v
 
 	acc := u.session.Account
@@ -92,42 +91,8 @@ func (u *UI) deskPanel() fyne.CanvasObject {
 // alive reports whether the panel is still the one shown.
 func (v *deskView) alive() bool {
 	u := v.u
-	return !u.closed && u.session == v.session && u.home != nil && u.home.current == sectionHome &&
+	return u.shows(sectionHome, v.session) &&
 		u.panels().desk == v
-}
-
-// halt stops the ticker.
-func (v *deskView) halt() {
-	if !v.stopped {
-		v.stopped = true
-		close(v.stop)
-	}
-}
-
-// startTicker brings the waiting times up to date every tickEvery, until
-// the panel is left or the session closes (noticed at the next tick, or at
-// once when another desk or the agenda opens). The goroutine only hands
-// work to the Fyne goroutine.
-func (v *deskView) startTicker() {
-	stop, every := v.stop, tickEvery
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				v.u.do(func() {
-					if !v.alive() {
-						v.halt()
-						return
-					}
-					v.walkIns.showWaits()
-				})
-			}
-		}
-	}()
 }
 
 // reload reads the desk again.
@@ -149,7 +114,10 @@ func (v *deskView) reception() []fyne.CanvasObject {
 	v.callBox = container.NewVBox()
 
 	v.loadReception()
-	v.startTicker()
+	// The waiting times every tickEvery, until the panel is left or the
+	// session closes (noticed at the next tick, or at once when another
+	// desk or the agenda opens).
+	v.startRefresh(u, tickEvery, nil, v.alive, v.walkIns.showWaits)
 	return []fyne.CanvasObject{
 		container.NewBorder(nil, nil, nil, v.openAgenda, v.counts),
 		widget.NewSeparator(),

@@ -63,7 +63,7 @@ func (u *UI) guidesPanel() fyne.CanvasObject {
 // alive reports whether the section is still the one shown.
 func (s *guidesSection) alive() bool {
 	u := s.u
-	return !u.closed && u.session == s.session && u.home != nil && u.home.current == sectionGuides &&
+	return u.shows(sectionGuides, s.session) &&
 		u.panels().guides == s
 }
 

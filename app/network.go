@@ -28,10 +28,9 @@ const networkRefresh = time.Second
 // networkView is the « Réseau » section: this centre's id (text and QR code),
 // its partners with their state, and the form that adds one.
 type networkView struct {
-	u       *UI
-	session *staff.Session
-	stop    chan struct{}
-	stopped bool
+	u         *UI
+	session   *staff.Session
+	refresher // every networkRefresh, and when a partner's state changes
 
 	id        *widget.Label
 	qr        *canvas.Image
@@ -57,7 +56,7 @@ type partnerRow struct {
 }
 
 func (u *UI) networkPanel() fyne.CanvasObject {
-	v := &networkView{u: u, session: u.session, stop: make(chan struct{}), rows: map[string]*partnerRow{}}
+	v := &networkView{u: u, session: u.session, rows: map[string]*partnerRow{}}
 	u.panels().network = v
 	tabs := container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Partner centres"), theme.ComputerIcon(),
@@ -65,7 +64,7 @@ func (u *UI) networkPanel() fyne.CanvasObject {
 	)
 	tabs.Append(u.conflictsTab())
 	v.refresh()
-	v.watch()
+	v.startRefresh(u, networkRefresh, u.network.Changed(), v.alive, v.refresh)
 	return tabs
 }
 
@@ -152,40 +151,8 @@ func qrCode(text string) image.Image {
 // alive reports whether the view is still the one shown.
 func (v *networkView) alive() bool {
 	u := v.u
-	return !u.closed && u.session == v.session && u.home != nil && u.home.current == sectionNetwork &&
+	return u.shows(sectionNetwork, v.session) &&
 		u.panels().network == v
-}
-
-func (v *networkView) halt() {
-	if !v.stopped {
-		v.stopped = true
-		close(v.stop)
-	}
-}
-
-// watch refreshes the view when a partner's state changes, and every
-// networkRefresh for the progress of a transfer, until the view goes.
-func (v *networkView) watch() {
-	stop, changed := v.stop, v.u.network.Changed()
-	go func() {
-		t := time.NewTicker(networkRefresh)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			case <-changed:
-			}
-			v.u.do(func() {
-				if !v.alive() {
-					v.halt()
-					return
-				}
-				v.refresh()
-			})
-		}
-	}()
 }
 
 // refresh shows the partners' current states.

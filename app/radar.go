@@ -66,12 +66,11 @@ func seesNetworkRadar(r staff.Role) bool { return r == staff.Coordinator || r ==
 // radarView is the « Radar » section of a coordinator: the persons to
 // contact across the network, the weekly chart and the rules.
 type radarView struct {
-	u       *UI
-	session *staff.Session
-	rd      *radar.Radar
-	stop    chan struct{}
-	stopped bool
-	loads   int // each load's number: a late answer to an old one is dropped
+	u         *UI
+	session   *staff.Session
+	rd        *radar.Radar
+	refresher     // reads the list again every radarRefresh
+	loads     int // each load's number: a late answer to an old one is dropped
 
 	filter radar.Filter
 	// mediators are the values of the colleague chosen: their staff id
@@ -148,7 +147,7 @@ func (u *UI) radarPanel() fyne.CanvasObject {
 	if !seesNetworkRadar(u.session.Account.Role) {
 		return u.radarRestricted()
 	}
-	v := &radarView{u: u, session: u.session, rd: u.radar, stop: make(chan struct{}),
+	v := &radarView{u: u, session: u.session, rd: u.radar,
 		rows: map[string]radarRow{}, names: map[string]string{}}
 	screens.view = v
 	tabs := container.NewAppTabs(
@@ -157,7 +156,7 @@ func (u *UI) radarPanel() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Rules"), theme.SettingsIcon(), v.rulesTab()),
 	)
 	v.load()
-	v.watch()
+	v.startRefresh(u, radarRefresh, nil, v.alive, v.load)
 	return tabs
 }
 
@@ -176,38 +175,8 @@ func (u *UI) radarRestricted() fyne.CanvasObject {
 // alive reports whether the view is still the one shown.
 func (v *radarView) alive() bool {
 	u := v.u
-	return !u.closed && u.session == v.session && u.home != nil && u.home.current == sectionRadar &&
+	return u.shows(sectionRadar, v.session) &&
 		u.radarScreens().view == v
-}
-
-func (v *radarView) halt() {
-	if !v.stopped {
-		v.stopped = true
-		close(v.stop)
-	}
-}
-
-// watch reads the list again every radarRefresh until the view goes.
-func (v *radarView) watch() {
-	stop := v.stop
-	go func() {
-		t := time.NewTicker(radarRefresh)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			v.u.do(func() {
-				if !v.alive() {
-					v.halt()
-					return
-				}
-				v.load()
-			})
-		}
-	}()
 }
 
 func (v *radarView) listTab() fyne.CanvasObject {

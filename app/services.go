@@ -34,8 +34,9 @@ type signedIn struct {
 	network *network.Service
 	guides  *guides.Library
 	radar   *radar.Radar
-	// stop ends the background work of the session: the sync node and the
-	// people index following what partners write.
+	// stop ends the background work of the session: the sync node, and
+	// the people index, the guides and the radar following what partners
+	// write.
 	stop context.CancelFunc
 }
 
@@ -45,46 +46,61 @@ func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 	if err != nil {
 		return signedIn{}, err
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	ppl, err := people.NewService(s.DB)
+	si, err := u.startServices(s)
 	if err != nil {
 		s.Close()
 		return signedIn{}, err
 	}
+	return si, nil
+}
+
+func (u *UI) startServices(s *staff.Session) (signedIn, error) {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The people index and the radar each read the whole network (on a
+	// large one, about a second and half a second): side by side.
+	type radarResult struct {
+		rd  *radar.Radar
+		err error
+	}
+	radarDone := make(chan radarResult, 1)
+	go func() {
+		rd, err := radar.New(s.DB, time.Now)
+		radarDone <- radarResult{rd, err}
+	}()
+	ppl, err := people.NewService(s.DB)
+	r := <-radarDone // always waited for: the store closes on failure
+	if err != nil {
+		return signedIn{}, err
+	}
+	if r.err != nil {
+		return signedIn{}, r.err
+	}
 	lib, err := guides.NewLibrary(s.DB)
 	if err != nil {
-		s.Close()
 		return signedIn{}, err
 	}
 	loaded, err := lib.LoadBundled(guides.Bundled())
 	if err != nil {
-		s.Close()
 		return signedIn{}, err
 	}
 	for _, p := range loaded.Problems {
 		logger.Warn("a bundled guide was left out", "err", p)
 	}
-	rd, err := radar.New(s.DB, time.Now) // computes the radar: about a second on a large network
-	if err != nil {
-		s.Close()
-		return signedIn{}, err
-	}
 	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn, guides.ScopePersonIn, radar.ScopePersonIn)
 	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{Listen: u.opts.Listen, Logger: logger, Discovery: u.opts.Discovery})
 	if err != nil {
-		s.Close()
 		return signedIn{}, err
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	if err := nw.Start(ctx); err != nil {
 		stop()
-		s.Close()
 		return signedIn{}, err
 	}
 	go ppl.Follow(ctx)
 	go lib.Follow(ctx)
-	go rd.Follow(ctx)
-	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw, guides: lib, radar: rd, stop: stop}, nil
+	go r.rd.Follow(ctx)
+	return signedIn{session: s, people: ppl, sched: appointments.NewScheduler(s.DB, time.Now), network: nw,
+		guides: lib, radar: r.rd, stop: stop}, nil
 }
 
 // close stops the session's background work, then closes the store.

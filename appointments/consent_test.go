@@ -7,23 +7,14 @@ import (
 	"relais/appointments"
 	"relais/people"
 	"relais/store"
+	"relais/store/storetest"
 )
 
 // A person who withdraws their consent leaves the partners with their
 // appointments and walk-ins: all are announced as tombstones, in one
 // transaction; giving it again shares them again.
 func TestConsentMovesAppointments(t *testing.T) {
-	f, err := store.OpenFolder(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := store.TestOptions()
-	opts.Indexes = append(people.Indexes(), appointments.Indexes()...)
-	db, _, err := f.Initialise(testLogin, testPassword, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); f.Close() })
+	db := storetest.Open(t, append(people.Indexes(), appointments.Indexes()...)...)
 	fx := newFixtureIn(t, db)
 	ppl := must(people.NewService(db))
 	ppl.Now = func() time.Time { return fx.now }

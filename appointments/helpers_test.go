@@ -7,26 +7,10 @@ import (
 
 	"relais/appointments"
 	"relais/store"
+	"relais/store/storetest"
 )
 
-const testLogin, testPassword = "test", "correct horse battery staple"
-
-func openDB(tb testing.TB) *store.DB {
-	tb.Helper()
-	f, err := store.OpenFolder(tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	opts := store.TestOptions()
-	opts.Indexes = appointments.Indexes()
-	db, _, err := f.Initialise(testLogin, testPassword, opts)
-	if err != nil {
-		f.Close()
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close(); f.Close() })
-	return db
-}
+func openDB(tb testing.TB) *store.DB { return storetest.Open(tb, appointments.Indexes()...) }
 
 func paris(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, appointments.Paris)

@@ -13,42 +13,11 @@ import (
 	"relais/problem"
 	"relais/schema"
 	"relais/store"
+	"relais/store/storetest"
 )
 
 // openDB opens a new store with every domain index, as the application does.
-func openDB(t testing.TB) *store.DB {
-	t.Helper()
-	f, err := store.OpenFolder(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, _, err := f.Initialise("admin", "correct horse", schema.Options(store.TestOptions()))
-	if err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); f.Close() })
-	return db
-}
-
-// exchange sends dst every record of src that src may announce, as
-// replication does.
-func exchange(t testing.TB, src, dst *store.DB) {
-	t.Helper()
-	var batch []store.Record
-	err := src.Changes(0, func(r store.Record) error {
-		if a, ok := r.Announced(); ok {
-			batch = append(batch, a)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dst.ApplyRemote(batch); err != nil {
-		t.Fatal(err)
-	}
-}
+func openDB(t testing.TB) *store.DB { return storetest.Open(t, schema.Indexes()...) }
 
 func put(t testing.TB, db *store.DB, kind, id string, v any) {
 	t.Helper()
@@ -78,11 +47,11 @@ func conflicted(t *testing.T) (a, b *store.DB) {
 	t.Helper()
 	a, b = openDB(t), openDB(t)
 	put(t, a, people.Kind, personID, start)
-	exchange(t, a, b)
+	storetest.Exchange(t, a, b)
 	put(t, a, people.Kind, personID, fromA)
 	put(t, b, people.Kind, personID, fromB)
-	exchange(t, a, b)
-	exchange(t, b, a)
+	storetest.Exchange(t, a, b)
+	storetest.Exchange(t, b, a)
 	for name, db := range map[string]*store.DB{"A": a, "B": b} {
 		if n, err := conflicts.Count(db); err != nil || n != 1 {
 			t.Fatalf("Count(%s) = %d, %v; want 1", name, n, err)
@@ -171,14 +140,14 @@ func TestListNewestFirstAndFieldsOfAnyShape(t *testing.T) {
 	a, b := openDB(t), openDB(t)
 	put(t, a, "note", "n1", map[string]any{"text": "one"})
 	put(t, a, "note", "n2", map[string]any{"text": "two", "tags": []string{"x"}, "meta": map[string]any{"pages": 3, "by": nil}})
-	exchange(t, a, b)
+	storetest.Exchange(t, a, b)
 	// n1 conflicts first, n2 later.
 	put(t, a, "note", "n1", map[string]any{"text": "one from A"})
 	put(t, b, "note", "n1", map[string]any{"text": "one from B"})
-	exchange(t, a, b)
+	storetest.Exchange(t, a, b)
 	put(t, a, "note", "n2", map[string]any{"text": "two", "tags": []string{"x", "y"}, "meta": map[string]any{"pages": 1980, "by": nil}})
 	put(t, b, "note", "n2", map[string]any{"text": "two", "tags": []string{"x"}, "meta": map[string]any{"pages": 3, "by": "marie"}})
-	exchange(t, a, b)
+	storetest.Exchange(t, a, b)
 
 	items, err := conflicts.List(b)
 	if err != nil || len(items) != 2 {
@@ -218,7 +187,7 @@ func TestKeepCurrentSettlesItForPartnersToo(t *testing.T) {
 	if err := conflicts.KeepCurrent(b, it.ID); !errors.Is(err, conflicts.ErrResolved) {
 		t.Errorf("KeepCurrent again = %v, want ErrResolved", err)
 	}
-	exchange(t, b, a)
+	storetest.Exchange(t, b, a)
 	if n, _ := conflicts.Count(a); n != 0 {
 		t.Errorf("the partner still lists %d conflicts", n)
 	}
@@ -252,8 +221,8 @@ func TestKeepOtherMakesItTheNewVersionEverywhere(t *testing.T) {
 	}
 
 	// The partner adopts it, with no new conflict, and both agree.
-	exchange(t, b, a)
-	exchange(t, a, b)
+	storetest.Exchange(t, b, a)
+	storetest.Exchange(t, a, b)
 	pa, ra := personIn(t, a)
 	if pa != fromA || ra.Version.Compare(rb.Version) != store.Equal {
 		t.Errorf("partner holds %+v %v, want %v", pa, ra.Version, rb.Version)
@@ -276,13 +245,13 @@ func TestKeepOtherMakesItTheNewVersionEverywhere(t *testing.T) {
 func TestKeepOtherDeletion(t *testing.T) {
 	a, b := openDB(t), openDB(t)
 	put(t, a, "note", "n", map[string]any{"text": "one"})
-	exchange(t, a, b)
+	storetest.Exchange(t, a, b)
 	// A deletes it while B edits it: the edit wins, the deletion is set aside.
 	if _, err := a.Delete("note", "n"); err != nil {
 		t.Fatal(err)
 	}
 	put(t, b, "note", "n", map[string]any{"text": "one, edited"})
-	exchange(t, a, b)
+	storetest.Exchange(t, a, b)
 	it := onlyItem(t, b)
 	if !it.Other.Deleted || it.Other.Body != nil || it.Current.Deleted {
 		t.Fatalf("item = %+v, want a deletion set aside", it)

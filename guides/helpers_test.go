@@ -12,27 +12,13 @@ import (
 
 	"relais/guides"
 	"relais/store"
+	"relais/store/storetest"
 )
 
 // today is the fixed clock of the tests.
 var today = time.Date(2026, time.November, 21, 10, 0, 0, 0, time.UTC)
 
-func openDB(t testing.TB) *store.DB {
-	t.Helper()
-	f, err := store.OpenFolder(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := store.TestOptions()
-	opts.Indexes = guides.Indexes()
-	db, _, err := f.Initialise("admin", "correct horse", opts)
-	if err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); f.Close() })
-	return db
-}
+func openDB(t testing.TB) *store.DB { return storetest.Open(t, guides.Indexes()...) }
 
 func newLibrary(t testing.TB) (*guides.Library, *store.DB) {
 	t.Helper()

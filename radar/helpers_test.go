@@ -11,23 +11,11 @@ import (
 	"relais/people"
 	"relais/radar"
 	"relais/store"
+	"relais/store/storetest"
 )
 
 func openDB(tb testing.TB) *store.DB {
-	tb.Helper()
-	f, err := store.OpenFolder(tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	opts := store.TestOptions()
-	opts.Indexes = append(append(appointments.Indexes(), people.Indexes()...), radar.Indexes()...)
-	db, _, err := f.Initialise("admin", "correct horse battery staple", opts)
-	if err != nil {
-		f.Close()
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close(); f.Close() })
-	return db
+	return storetest.Open(tb, append(append(appointments.Indexes(), people.Indexes()...), radar.Indexes()...)...)
 }
 
 func paris(y int, m time.Month, d, h, min int) time.Time {
