@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"relais/actor"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,15 +19,15 @@ import (
 // Kind is the record kind of a staff account.
 const Kind = "staff"
 
-// Role is what a member of staff may do.
-type Role string
+// Role is what a member of staff may do (package actor holds the matrix).
+type Role = actor.Role
 
 // The roles of a centre.
 const (
-	Reception   Role = "accueil"
-	Mediator    Role = "mediateur"
-	Coordinator Role = "coordinateur"
-	Admin       Role = "admin"
+	Reception   = actor.Reception
+	Mediator    = actor.Mediator
+	Coordinator = actor.Coordinator
+	Admin       = actor.Admin
 )
 
 // Account is a member of staff. Their password lives only in the folder's
@@ -289,7 +290,12 @@ var (
 )
 
 // Roles lists the roles, from the front desk to the administrator.
-func Roles() []Role { return []Role{Reception, Mediator, Coordinator, Admin} }
+func Roles() []Role { return actor.Roles() }
+
+// Actor is the signed-in member of staff as the domain services see them.
+func (s *Session) Actor() *actor.Actor {
+	return actor.New(s.Account.Login, s.Account.Name, s.Account.Role, s.CentreID)
+}
 
 // AddAccount creates a colleague's account at the session's centre, with
 // their own password (a keyslot of the folder). Only an administrator may.
