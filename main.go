@@ -116,6 +116,7 @@ func (d demoCmd) Run(c *cli) error {
 	if len(created.MediatorLogins) > 0 {
 		fmt.Printf("Médiateurs (même mot de passe) : %s\n", strings.Join(created.MediatorLogins, ", "))
 	}
+	fmt.Printf("Accueil : %s — coordination : %s (même mot de passe)\n", demo.ReceptionLogin, demo.CoordinatorLogin)
 	return nil
 }
 

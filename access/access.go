@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/guides"
 	"relais/people"
@@ -53,25 +54,39 @@ type Dossier struct {
 	Records map[string][]Record `json:"records"` // by kind
 }
 
-// Collect gathers the dossier of person id from db.
-func Collect(db *store.DB, id string, now time.Time) (Dossier, error) {
-	r, err := db.Get(people.Kind, id)
-	if err != nil {
+// Collect gathers the dossier of person id from db, for who (a role that
+// carries out the right of access), and notes it in the audit log.
+func Collect(db *store.DB, who *actor.Actor, id string, now time.Time) (Dossier, error) {
+	if err := who.Check(actor.ExportPerson); err != nil {
 		return Dossier{}, err
 	}
-	d := Dossier{Person: id, Made: now.UTC(), File: json.RawMessage(r.Body), Records: map[string][]Record{}}
-	for _, p := range Parts {
-		ids, err := db.Find(p.Kind, "person", id)
+	var d Dossier
+	err := db.Update(func(tx *store.Tx) error {
+		r, err := tx.Get(people.Kind, id)
+		if err == nil && r.Deleted {
+			err = store.ErrNotFound.With("name", people.Kind+"/"+id)
+		}
 		if err != nil {
-			return Dossier{}, err
+			return err
 		}
-		for _, rid := range ids {
-			rec, err := db.Get(p.Kind, rid)
+		d = Dossier{Person: id, Made: now.UTC(), File: json.RawMessage(r.Body), Records: map[string][]Record{}}
+		for _, p := range Parts {
+			ids, err := tx.Find(p.Kind, "person", id)
 			if err != nil {
-				continue // deleted meanwhile
+				return err
 			}
-			d.Records[p.Kind] = append(d.Records[p.Kind], Record{ID: rid, Modified: rec.Modified.UTC(), Body: json.RawMessage(rec.Body)})
+			for _, rid := range ids {
+				rec, err := tx.Get(p.Kind, rid)
+				if err != nil || rec.Deleted {
+					continue
+				}
+				d.Records[p.Kind] = append(d.Records[p.Kind], Record{ID: rid, Modified: rec.Modified.UTC(), Body: json.RawMessage(rec.Body)})
+			}
 		}
+		return who.Log(tx, actor.PersonExported, id, people.Kind+"/"+id)
+	})
+	if err != nil {
+		return Dossier{}, err
 	}
 	return d, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"relais/access"
+	"relais/actor"
 	"relais/appointments"
 	"relais/guides"
 	"relais/people"
@@ -25,7 +26,7 @@ import (
 // nobody else's; it reads back as JSON and as a PDF that names them.
 func TestDossierHoldsEverythingAboutThePerson(t *testing.T) {
 	db := storetest.Open(t, schema.Indexes()...)
-	ppl, err := people.NewService(db)
+	ppl, err := people.NewService(db, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestDossierHoldsEverythingAboutThePerson(t *testing.T) {
 	put(radar.CaseKind, "k1", radar.Case{Person: awa.ID, Status: "open"})
 	put(guides.ProgressKind, "g1", guides.Progress{Person: awa.ID, Guide: "cheque-energie", Current: 2})
 
-	d, err := access.Collect(db, awa.ID, start)
+	d, err := access.Collect(db, actor.System(""), awa.ID, start)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestDossierHoldsEverythingAboutThePerson(t *testing.T) {
 			}
 		}
 	}
-	if _, err := access.Collect(db, "nobody", start); !errors.Is(err, store.ErrNotFound) {
+	if _, err := access.Collect(db, actor.System(""), "nobody", start); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Collect(unknown) = %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/staff"
@@ -140,6 +141,9 @@ func (u *UI) showAppointment(info appointmentInfo, mediator string) {
 	add := func(to appointments.Status, text string, icon fyne.Resource, tap func()) *widget.Button {
 		if !e.Status.CanBecome(to) {
 			return nil
+		}
+		if to == appointments.Seen && !u.si.Actor.Can(actor.RecordOutcome) {
+			return nil // the front desk checks in; mediators record what was done
 		}
 		b := widget.NewButtonWithIcon(text, icon, tap)
 		actions = append(actions, b)

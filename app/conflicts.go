@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/conflicts"
 	"relais/people"
@@ -100,10 +101,10 @@ func (u *UI) conflictsPanel() fyne.CanvasObject {
 
 // load reads the conflicts in the background, then shows the list.
 func (v *conflictsView) load() {
-	u, session, ppl := v.u, v.session, v.u.people
+	u, session, who, ppl := v.u, v.session, v.u.si.Actor, v.u.people
 	v.refresh.Disable()
 	background(u, func() ([]conflictEntry, error) {
-		return readConflicts(session.DB, ppl)
+		return readConflicts(session.DB, who, ppl)
 	}, func(entries []conflictEntry, err error) {
 		v.refresh.Enable()
 		if u.session != session {
@@ -124,8 +125,8 @@ func (v *conflictsView) load() {
 // readConflicts lists the conflicts with the names of the people and staff
 // their versions refer to. It runs off the Fyne goroutine and translates
 // nothing.
-func readConflicts(db *store.DB, ppl *people.Service) ([]conflictEntry, error) {
-	items, err := conflicts.List(db)
+func readConflicts(db *store.DB, who *actor.Actor, ppl *people.Service) ([]conflictEntry, error) {
+	items, err := conflicts.List(db, who)
 	if err != nil {
 		return nil, err
 	}
@@ -300,8 +301,8 @@ func columnHead(title string, modified *widget.Label, s conflicts.Side) fyne.Can
 
 // keepCurrent settles the conflict shown by keeping the current version.
 func (v *conflictsView) keepCurrent(c *conflictCompare) {
-	db, id := v.session.DB, c.entry.ID
-	v.settle(c, func() error { return conflicts.KeepCurrent(db, id) },
+	db, who, id := v.session.DB, v.u.si.Actor, c.entry.ID
+	v.settle(c, func() error { return conflicts.KeepCurrent(db, who, id) },
 		lang.X("ui.conflicts.kept_current", "Conflict settled: the version kept stays ({{.What}}).", map[string]any{"What": c.title}))
 }
 
@@ -324,9 +325,9 @@ func (v *conflictsView) askKeepOther(c *conflictCompare) {
 // keepOther makes the other version the record's new one; the search of
 // people follows at once when the record is a person.
 func (v *conflictsView) keepOther(c *conflictCompare) {
-	db, ppl, e := v.session.DB, v.u.people, c.entry
+	db, who, ppl, e := v.session.DB, v.u.si.Actor, v.u.people, c.entry
 	v.settle(c, func() error {
-		if err := conflicts.KeepOther(db, e.ID, e.Current.Version); err != nil {
+		if err := conflicts.KeepOther(db, who, e.ID, e.Current.Version); err != nil {
 			return err
 		}
 		if e.Kind == people.Kind && ppl != nil {

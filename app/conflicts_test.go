@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"relais/actor"
 	"relais/app"
 	"relais/conflicts"
 	"relais/people"
@@ -233,7 +234,7 @@ func TestConflictsSettledByAPartnerMeanwhile(t *testing.T) {
 	u, ppl, db, p := conflictUI(t)
 	_, theirs := makeConflict(t, ppl, db, p)
 	v := openConflict(t, u)
-	if err := conflicts.KeepCurrent(db, v.Compare.ID); err != nil {
+	if err := conflicts.KeepCurrent(db, actor.System(""), v.Compare.ID); err != nil {
 		t.Fatal(err)
 	}
 	test.Tap(v.Compare.KeepOther)

@@ -88,6 +88,7 @@ type TeamMember struct {
 	Availability, Absences *widget.Button // mediators only
 	Toggle                 *widget.Button // disable or enable, for an administrator
 	Disabled               bool
+	Reset                  *widget.Button // a new password with the recovery key, for an administrator
 }
 
 func (u *UI) TeamView() TeamView {
@@ -102,7 +103,7 @@ func (u *UI) TeamView() TeamView {
 	}
 	v.Added = p.added
 	for _, m := range p.members {
-		v.Members = append(v.Members, TeamMember{m.id, m.account.Name, m.account.Login, m.account.Role, !m.available, m.hours, m.absences, m.toggle, m.account.Disabled})
+		v.Members = append(v.Members, TeamMember{m.id, m.account.Name, m.account.Login, m.account.Role, !m.available, m.hours, m.absences, m.toggle, m.account.Disabled, m.reset})
 	}
 	return v
 }

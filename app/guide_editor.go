@@ -26,6 +26,7 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/guides"
 	"relais/problem"
@@ -143,6 +144,9 @@ func (u *UI) dropDraft() {
 func (s *guidesSection) newGuideButton() *widget.Button {
 	b := widget.NewButtonWithIcon(lang.L("New guide"), theme.ContentAddIcon(), s.newGuide)
 	s.editing.newButton = b
+	if !s.u.si.Actor.Can(actor.EditGuides) {
+		b.Hide() // the front desk reads guides; mediators write them
+	}
 	return b
 }
 
@@ -151,6 +155,10 @@ func (s *guidesSection) editButtons(g guides.Guide) (edit, duplicate *widget.But
 	edit = widget.NewButtonWithIcon(lang.X("guide_editor.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.editGuide(g.ID) })
 	duplicate = widget.NewButtonWithIcon(lang.X("guide_editor.duplicate", "Duplicate"), theme.ContentCopyIcon(), func() { s.askDuplicate(g) })
 	s.editing.editButton, s.editing.duplicateButton = edit, duplicate
+	if !s.u.si.Actor.Can(actor.EditGuides) {
+		edit.Hide()
+		duplicate.Hide()
+	}
 	return edit, duplicate
 }
 

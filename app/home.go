@@ -28,6 +28,7 @@ const (
 	sectionRadar    = "radar"
 	sectionNetwork  = "network"
 	sectionSettings = "settings"
+	sectionJournal  = "journal"
 )
 
 func sections() []section {
@@ -38,6 +39,7 @@ func sections() []section {
 		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), (*UI).guidesPanel, true},
 		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), (*UI).radarPanel, true},
 		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), (*UI).networkPanel, true},
+		{sectionJournal, func() string { return lang.L("Journal") }, theme.ListIcon(), (*UI).journalPanel, true},
 		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel, false},
 	}
 }
@@ -45,15 +47,17 @@ func sections() []section {
 // homeScreen is the signed-in window: a header, the navigation list and the
 // current section.
 type homeScreen struct {
-	nav      *widget.List
-	centre   *widget.Label
-	content  *fyne.Container
-	lockNow  *widget.Button
-	sections []section
-	current  string
-	panel    fyne.CanvasObject
-	greeting *widget.Label
-	settings *settingsPanel
+	nav     *widget.List
+	centre  *widget.Label
+	content *fyne.Container
+	lockNow *widget.Button
+	// switchUser locks and lets a colleague sign in on this PC.
+	switchUser *widget.Button
+	sections   []section
+	current    string
+	panel      fyne.CanvasObject
+	greeting   *widget.Label
+	settings   *settingsPanel
 }
 
 // showHome shows the home screen on its welcome section.
@@ -70,9 +74,10 @@ func (u *UI) showHomeAt(id string) {
 	who := widget.NewLabelWithStyle(lang.L("{{.Name}} · {{.Role}}", map[string]any{"Name": acc.Name, "Role": roleName(acc.Role)}),
 		fyne.TextAlignTrailing, fyne.TextStyle{})
 	h.lockNow = widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
+	h.switchUser = widget.NewButtonWithIcon(lang.L("Switch user"), theme.AccountIcon(), u.switchUser)
 	header := container.NewBorder(nil, nil,
 		container.NewHBox(u.logo(36)),
-		container.NewHBox(widget.NewIcon(theme.AccountIcon()), container.NewCenter(who), h.lockNow),
+		container.NewHBox(widget.NewIcon(theme.AccountIcon()), container.NewCenter(who), h.switchUser, h.lockNow),
 		h.centre)
 
 	h.nav = widget.NewList(

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"relais/actor"
 	"relais/app"
 	"relais/network"
 	"relais/people"
@@ -31,7 +32,7 @@ func newPartnerCentre(t *testing.T) *partnerCentre {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ppl, err := people.NewService(s.DB)
+	ppl, err := people.NewService(s.DB, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,12 +43,12 @@ func dossierBase(name string, t time.Time) string {
 // goroutine, then says where.
 func (p *peopleSection) writeDossier(f *personFile, dir string) {
 	u := p.u
-	db, person, now := u.session.DB, f.person, time.Now()
+	db, who, person, now := u.session.DB, u.si.Actor, f.person, time.Now()
 	title := lang.L("Data held about {{.Name}}", map[string]any{"Name": person.FullName()})
 	subtitle := lang.L("By {{.Centre}}, on {{.Date}}. Everything Relais holds about this person, including what partner centres shared.",
 		map[string]any{"Centre": u.session.Centre.Name, "Date": longDate(now)})
 	background(u, func() (string, error) {
-		d, err := access.Collect(db, person.ID, now)
+		d, err := access.Collect(db, who, person.ID, now)
 		if err != nil {
 			return "", err
 		}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/guides"
 	"relais/people"
@@ -49,7 +50,7 @@ type fileAppointment struct {
 // showFile shows the file of person id.
 func (p *peopleSection) showFile(id string) {
 	u := p.u
-	person, err := u.people.Get(id)
+	person, err := u.people.Open(id) // noted in the audit log
 	p.form, p.booking = nil, nil
 	if err != nil {
 		problem := problemLabel()
@@ -68,7 +69,13 @@ func (p *peopleSection) showFile(id string) {
 	f.book = widget.NewButtonWithIcon(lang.X("ui.people.book", "Book an appointment"), theme.CalendarIcon(), func() { p.showBooking(f.person.ID) })
 	f.book.Importance = widget.HighImportance
 	f.merge = widget.NewButtonWithIcon(lang.L("Merge…"), theme.ContentCopyIcon(), p.askMerge)
+	if !u.si.Actor.Can(actor.MergePeople) {
+		f.merge.Hide()
+	}
 	f.access = widget.NewButtonWithIcon(lang.L("Their data…"), theme.DownloadIcon(), p.chooseDossierFolder)
+	if !u.si.Actor.Can(actor.ExportPerson) {
+		f.access.Hide()
+	}
 
 	facts := widget.NewForm()
 	phone := peoplePhone(person.Phone)
@@ -116,6 +123,11 @@ func (p *peopleSection) showFile(id string) {
 		subheading(lang.L("Past appointments")),
 		f.past,
 	)
+	if u.si.Actor.Can(actor.ErasePeople) {
+		// The right to erasure, set apart at the bottom of the file.
+		content.Add(widget.NewSeparator())
+		content.Add(container.NewHBox(u.eraseButton(person.ID, p.showSearch)))
+	}
 	p.showView(peopleScroll(content))
 	p.loadAppointments(f)
 	p.loadGuides(f)

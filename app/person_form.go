@@ -157,6 +157,7 @@ func (p *peopleSection) showForm(editing *people.Person) {
 		widget.NewSeparator(),
 		f.consent,
 		consentHelp,
+		container.NewHBox(widget.NewButtonWithIcon(lang.L("Information notice to print…"), theme.DocumentPrintIcon(), func() { p.u.saveNotice(p.u.win) })),
 		f.problem,
 		container.NewHBox(f.save, f.cancel),
 	)

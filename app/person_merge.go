@@ -72,9 +72,9 @@ func (p *peopleSection) merge(f *personFile, otherID string) {
 		p.merging.dlg.Hide()
 		p.merging = nil
 	}
-	keep, by, ppl := f.person.ID, u.session.Account.Login, u.people
+	keep, ppl := f.person.ID, u.people
 	background(u, func() (people.Person, error) {
-		return ppl.Merge(keep, otherID, by, func(tx *store.Tx) error {
+		return ppl.Merge(keep, otherID, func(tx *store.Tx) error {
 			if _, err := appointments.ReassignPersonIn(tx, otherID, keep); err != nil {
 				return err
 			}

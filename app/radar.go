@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/radar"
@@ -1344,6 +1345,9 @@ func (p *peopleSection) newFileRadar(f *personFile) *fileRadar {
 	r.why = paragraph("")
 	r.open = widget.NewButtonWithIcon(lang.L("See the follow-up"), theme.SearchIcon(), func() { u.showCaseDialog(f.person.ID, r.load) })
 	r.open.Importance = widget.WarningImportance
+	if !u.si.Actor.Can(actor.ReadNotes) {
+		r.open.Hide() // the case's log is for those who accompany people
+	}
 	bg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 0x30))
 	bg.CornerRadius = theme.InputRadiusSize()
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
@@ -1352,6 +1356,9 @@ func (p *peopleSection) newFileRadar(f *personFile) *fileRadar {
 	r.banner.Hide()
 	r.list = container.NewVBox(widget.NewActivity())
 	r.add = widget.NewButtonWithIcon(lang.L("Follow a procedure"), theme.ContentAddIcon(), func() { r.showForm(radar.FollowUp{}) })
+	if !u.si.Actor.Can(actor.WriteFollowUps) {
+		r.add.Hide()
+	}
 	r.formBox = container.NewVBox()
 	r.problem = problemLabel()
 	r.content = container.NewVBox(r.list, r.problem, r.formBox, container.NewHBox(r.add))

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"relais/actor"
 	"relais/app"
 	"relais/appointments"
 	"relais/demo"
@@ -97,7 +98,7 @@ func newRadarDesk(t *testing.T) *radarDesk {
 		t.Fatal(err)
 	}
 	// Awa did not come: the mediator marks it, as the agenda does.
-	if err := appointments.NewScheduler(s.DB, nil).MarkAbsent(booked); err != nil {
+	if err := appointments.NewScheduler(s.DB, actor.System(""), nil).MarkAbsent(booked); err != nil {
 		t.Fatalf("MarkAbsent: %v", err)
 	}
 	return d

@@ -29,6 +29,7 @@ type settingsPanel struct {
 	backingUp     *widget.Activity
 	backupResult  *widget.Label
 	hours, team   *widget.Button // the centre's pages: hours.go, team.go
+	autoLock      *widget.Select // minutes without activity before Relais locks
 }
 
 func (u *UI) settingsPanel() fyne.CanvasObject {
@@ -56,6 +57,22 @@ func (u *UI) settingsPanel() fyne.CanvasObject {
 		}
 	}
 
+	p.autoLock = widget.NewSelect(nil, nil)
+	var minutes []int
+	for _, m := range []int{1, 2, 5, 10, 15, 30, 60} {
+		minutes = append(minutes, m)
+		p.autoLock.Options = append(p.autoLock.Options, lang.L("after {{.Minutes}} minutes", map[string]any{"Minutes": m}))
+	}
+	current := int(u.autoLockAfter() / time.Minute)
+	for i, m := range minutes {
+		if m == current {
+			p.autoLock.SetSelectedIndex(i)
+		}
+	}
+	p.autoLock.OnChanged = func(string) {
+		u.app.Preferences().SetInt(prefAutoLock, minutes[p.autoLock.SelectedIndex()])
+	}
+
 	dir := widget.NewLabel(u.desk.Dir())
 	dir.Selectable = true
 	dir.Wrapping = fyne.TextWrapBreak
@@ -75,6 +92,10 @@ func (u *UI) settingsPanel() fyne.CanvasObject {
 		subheading(lang.L("Language")),
 		p.language,
 		widget.NewSeparator(),
+		subheading(lang.L("Automatic lock")),
+		paragraph(lang.L("On this PC, Relais locks itself when nobody uses it for a while, so that a screen left open shows nothing to the next person at the desk.")),
+		container.NewHBox(widget.NewLabel(lang.L("Lock")), container.New(fixedWidth(240), p.autoLock), layout.NewSpacer()),
+		widget.NewSeparator(),
 		subheading(lang.L("Data folder")),
 		paragraph(lang.L("Relais keeps the centre's data here, encrypted.")),
 		dir,
@@ -88,6 +109,8 @@ func (u *UI) settingsPanel() fyne.CanvasObject {
 		paragraph(lang.L("Writes an encrypted copy of all the centre's data to a file. Keep it on a USB stick stored in a safe place. It opens with the login and password of an account of the centre.")),
 		container.NewHBox(p.backup, p.backingUp, layout.NewSpacer()),
 		p.backupResult,
+		widget.NewSeparator(),
+		u.retentionCard(),
 	)
 }
 

@@ -117,7 +117,7 @@ func (u *UI) createCentre() {
 		if !u.adopt(r.signedIn) {
 			return
 		}
-		u.app.Preferences().SetString(prefLastLogin, r.session.Account.Login)
+		u.app.Preferences().SetString(prefLastLogin, r.Session.Account.Login)
 		u.showRecovery(r.key)
 	})
 }

@@ -46,6 +46,7 @@ type teamMember struct {
 	hours     *widget.Button
 	absences  *widget.Button
 	toggle    *widget.Button // disable or enable the account (administrators)
+	reset     *widget.Button // a new password, with the recovery key (administrators)
 }
 
 func (u *UI) openTeam() {
@@ -211,7 +212,9 @@ func (p *teamPage) showMembers(u *UI, members []teamMember) {
 		}
 		if u.session.Account.Role == staff.Admin && m.account.Login != u.session.Account.Login {
 			m.toggle = p.toggleButton(u, m.account)
-			buttons = append(buttons, m.toggle)
+			login := m.account.Login
+			m.reset = widget.NewButtonWithIcon(lang.L("Reset the password…"), theme.ViewRefreshIcon(), func() { u.showResetPassword(login) })
+			buttons = append(buttons, m.reset, m.toggle)
 		}
 		p.list.Add(container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(buttons...)), info))
 		p.list.Add(widget.NewSeparator())

@@ -6,6 +6,7 @@ package app
 
 import (
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -54,11 +55,15 @@ type UI struct {
 	radar   *radar.Radar            // set while signed in
 	screen  string
 	closed  bool
+	// idle is what the auto-lock last saw (idle.go); clock is its time.
+	idle  idleState
+	clock func() time.Time
 
 	setUp    *setUpScreen
 	recovery *recoveryScreen
 	unlock   *unlockScreen
 	home     *homeScreen
+	reset    *passwordReset // the last password reset dialog opened
 
 	// busy counts background jobs whose result is not applied yet; tests wait
 	// for it to reach zero.
@@ -81,7 +86,7 @@ func NewWith(a fyne.App, desk *staff.Desk, opts Options) *UI {
 	} else if language() == "" {
 		SetLanguage(French)
 	}
-	u := &UI{app: a, desk: desk, opts: opts, icon: fyne.NewStaticResource("icon.png", assets.Icon), do: fyne.Do}
+	u := &UI{app: a, desk: desk, opts: opts, icon: fyne.NewStaticResource("icon.png", assets.Icon), do: fyne.Do, clock: time.Now}
 	u.win = a.NewWindow("Relais")
 	u.win.SetIcon(u.icon)
 	u.win.SetMaster()
@@ -127,14 +132,15 @@ func (u *UI) adopt(si signedIn) bool {
 		return false
 	}
 	u.closeSession()
+	u.touched() // signing in is activity: the auto-lock counts from now
 	u.si = si
-	u.session, u.people, u.sched, u.network, u.guides, u.radar = si.session, si.people, si.sched, si.network, si.guides, si.radar
+	u.session, u.people, u.sched, u.network, u.guides, u.radar = si.Session, si.People, si.Scheduler, si.Network, si.Guides, si.Radar
 	return true
 }
 
 func (u *UI) show(screen string, content fyne.CanvasObject) {
 	u.screen = screen
-	u.win.SetContent(content)
+	u.win.SetContent(newActivityProbe(content, u.touched))
 }
 
 // background runs work on its own goroutine, which ends when work returns,

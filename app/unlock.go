@@ -16,24 +16,37 @@ import (
 type unlockScreen struct {
 	login, password *widget.Entry
 	unlock, restore *widget.Button
+	forgot          *widget.Button
+	notice          *widget.Label // why the screen shows: locked when idle, another user
 	working         *widget.Activity
 	problem         *widget.Label
 }
 
-func (u *UI) showUnlock() {
+func (u *UI) showUnlock() { u.showUnlockWith("", u.lastLogin()) }
+
+// showUnlockWith shows the unlock screen with a notice saying why (none
+// when empty) and login filled in (the login field focused when empty).
+func (u *UI) showUnlockWith(notice, login string) {
 	s := &unlockScreen{
 		login:    widget.NewEntry(),
 		password: widget.NewPasswordEntry(),
 		working:  widget.NewActivity(),
 		problem:  problemLabel(),
+		notice:   widget.NewLabel(notice),
 	}
 	u.unlock = s
-	s.login.SetText(u.lastLogin())
+	s.notice.Wrapping = fyne.TextWrapWord
+	s.notice.Importance = widget.WarningImportance
+	if notice == "" {
+		s.notice.Hide()
+	}
+	s.login.SetText(login)
 	s.login.OnSubmitted = func(string) { u.win.Canvas().Focus(s.password) }
 	s.password.OnSubmitted = func(string) { u.signIn() }
 	s.unlock = widget.NewButtonWithIcon(lang.L("Unlock"), theme.LoginIcon(), u.signIn)
 	s.unlock.Importance = widget.HighImportance
 	s.restore = widget.NewButtonWithIcon(lang.L("Restore a backup"), theme.UploadIcon(), u.startRestore)
+	s.forgot = widget.NewButtonWithIcon(lang.L("Forgotten password…"), theme.QuestionIcon(), u.showForgottenPassword)
 	s.working.Hide()
 
 	form := widget.NewForm(
@@ -46,13 +59,18 @@ func (u *UI) showUnlock() {
 		container.NewCenter(u.logo(96)),
 		title,
 		paragraph(lang.L("The data of this centre is encrypted. Sign in to open it.")),
+		s.notice,
 		form,
 		s.problem,
 		container.NewHBox(layout.NewSpacer(), s.working, s.unlock),
 		widget.NewSeparator(),
-		container.NewHBox(s.restore),
+		container.NewHBox(s.forgot, layout.NewSpacer(), s.restore),
 		small(lang.L("Data folder: {{.dir}}", map[string]any{"dir": u.desk.Dir()})),
 	))
+	if notice != "" {
+		// Laid out once at its width, the wrapped notice knows its height.
+		u.win.Content().Refresh()
+	}
 	if s.login.Text == "" {
 		u.win.Canvas().Focus(s.login)
 	} else {
@@ -107,7 +125,7 @@ func (u *UI) signIn() {
 		if !u.adopt(si) {
 			return
 		}
-		u.app.Preferences().SetString(prefLastLogin, si.session.Account.Login)
+		u.app.Preferences().SetString(prefLastLogin, si.Session.Account.Login)
 		u.showHome()
 	})
 }
@@ -116,4 +134,17 @@ func (u *UI) signIn() {
 func (u *UI) lock() {
 	u.closeSession()
 	u.showUnlock()
+}
+
+// lockWith locks, saying why.
+func (u *UI) lockWith(notice string) {
+	u.closeSession()
+	u.showUnlockWith(notice, u.lastLogin())
+}
+
+// switchUser locks and lets a colleague sign in on this PC with their own
+// account: the login is left empty.
+func (u *UI) switchUser() {
+	u.closeSession()
+	u.showUnlockWith(lang.L("Relais is locked. Sign in with your own account."), "")
 }

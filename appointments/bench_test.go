@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/store"
 )
@@ -55,7 +56,7 @@ func BenchmarkDayAgenda(b *testing.B) {
 
 func benchDayAgenda(b *testing.B, centres, mediators int) {
 	db, g := benchStore(b, centres, mediators)
-	s := appointments.NewScheduler(db, func() time.Time { return benchNow })
+	s := appointments.NewScheduler(db, actor.System(""), func() time.Time { return benchNow })
 	rng := rand.New(rand.NewPCG(1, 2))
 	first := paris(2026, time.January, 5, 12, 0)
 	span := 300 // days holding appointments
@@ -87,7 +88,7 @@ func benchDayAgenda(b *testing.B, centres, mediators int) {
 
 func BenchmarkBook(b *testing.B) {
 	db, g := benchStore(b, 20, 5)
-	s := appointments.NewScheduler(db, func() time.Time { return benchNow })
+	s := appointments.NewScheduler(db, actor.System(""), func() time.Time { return benchNow })
 	// Candidate slots after the generated period, so each booking is free:
 	// 30 minutes on the half hours of each mediator's working hours.
 	var todo []appointments.Booking

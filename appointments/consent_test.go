@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/store"
@@ -16,7 +17,7 @@ import (
 func TestConsentMovesAppointments(t *testing.T) {
 	db := storetest.Open(t, append(people.Indexes(), appointments.Indexes()...)...)
 	fx := newFixtureIn(t, db)
-	ppl := must(people.NewService(db))
+	ppl := must(people.NewService(db, actor.System("")))
 	ppl.Now = func() time.Time { return fx.now }
 	ppl.Belongings = append(ppl.Belongings, appointments.ScopePersonIn)
 
@@ -66,6 +67,32 @@ func TestConsentMovesAppointments(t *testing.T) {
 	for _, id := range []string{a1, a2} {
 		if ok, del := announced(appointments.Kind, id); !ok || del {
 			t.Errorf("after consent given again: appointment %s shared=%v deleted=%v", id, ok, del)
+		}
+	}
+}
+
+// A registered person's walk-in goes where their file goes: to partners
+// with their consent (their visit counts for the radar and the retention
+// there too); someone not registered, or without consent, stays here.
+func TestWalkInFollowsThePersonsScope(t *testing.T) {
+	db := storetest.Open(t, append(people.Indexes(), appointments.Indexes()...)...)
+	fx := newFixtureIn(t, db)
+	ppl := must(people.NewService(db, actor.System("")))
+	ppl.Now = func() time.Time { return fx.now }
+	agrees := must(ppl.Register(people.Person{FirstName: "Awa", NoPhone: true,
+		Consent: people.Consent{Given: true, By: "accueil", Purpose: "Suivi des démarches"}})).Person
+	refuses := must(ppl.Register(people.Person{FirstName: "Jean", NoPhone: true})).Person
+	for _, c := range []struct {
+		walkIn appointments.WalkIn
+		want   store.Scope
+	}{
+		{appointments.WalkIn{Centre: fx.centre, Person: agrees.ID}, store.ScopeNetwork},
+		{appointments.WalkIn{Centre: fx.centre, Person: refuses.ID}, store.ScopeLocal},
+		{appointments.WalkIn{Centre: fx.centre, FirstName: "Mme Bah"}, store.ScopeLocal},
+	} {
+		id := must(fx.s.AddWalkIn(c.walkIn))
+		if got := must(db.Get(appointments.WalkInKind, id)).Scope; got != c.want {
+			t.Errorf("walk-in of %+v: scope %v, want %v", c.walkIn, got, c.want)
 		}
 	}
 }

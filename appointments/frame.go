@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/privacy"
 	"relais/problem"
 	"relais/store"
@@ -146,6 +147,9 @@ func centreExists(tx *store.Tx, centre string) error {
 
 // SetOpeningHours replaces a centre's weekly opening hours.
 func (s *Scheduler) SetOpeningHours(centre string, w Week) error {
+	if err := s.who.Check(actor.EditCentre); err != nil {
+		return err
+	}
 	if err := w.Validate(); err != nil {
 		return err
 	}
@@ -153,8 +157,10 @@ func (s *Scheduler) SetOpeningHours(centre string, w Week) error {
 		if err := centreExists(tx, centre); err != nil {
 			return err
 		}
-		_, err := store.PutIn(tx, HoursKind, centre, Hours{Week: w.normalise()}, store.ScopeNetwork)
-		return err
+		if _, err := store.PutIn(tx, HoursKind, centre, Hours{Week: w.normalise()}, store.ScopeNetwork); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.CentreChanged, "", HoursKind+"/"+centre)
 	})
 }
 
@@ -169,6 +175,9 @@ func (s *Scheduler) OpeningHours(centre string) (Week, error) {
 
 // AddClosure records days when a centre is closed and returns its id.
 func (s *Scheduler) AddClosure(c Closure) (string, error) {
+	if err := s.who.Check(actor.EditCentre); err != nil {
+		return "", err
+	}
 	var err error
 	if c.Reason, err = checkReason(c.Reason); err != nil {
 		return "", err
@@ -182,21 +191,33 @@ func (s *Scheduler) AddClosure(c Closure) (string, error) {
 		if err := centreExists(tx, c.Centre); err != nil {
 			return err
 		}
-		_, err := store.PutIn(tx, ClosureKind, id, c, store.ScopeNetwork)
-		return err
+		if _, err := store.PutIn(tx, ClosureKind, id, c, store.ScopeNetwork); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.CentreChanged, "", ClosureKind+"/"+id)
 	})
 }
 
 // RemoveClosure deletes a closure.
 func (s *Scheduler) RemoveClosure(id string) error {
-	_, err := s.db.Delete(ClosureKind, id)
-	return err
+	if err := s.who.Check(actor.EditCentre); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *store.Tx) error {
+		if _, err := tx.Delete(ClosureKind, id); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.CentreChanged, "", ClosureKind+"/"+id)
+	})
 }
 
 // SetAvailability replaces a mediator's weekly hours at a centre. A mediator
 // may work at several centres; the hours must then not overlap, which the
 // overlap check of bookings enforces for appointments anyway.
 func (s *Scheduler) SetAvailability(mediator, centre string, w Week) error {
+	if err := s.who.Check(actor.EditCentre); err != nil {
+		return err
+	}
 	if strings.TrimSpace(mediator) == "" {
 		return ErrMediatorMissing
 	}
@@ -216,7 +237,10 @@ func (s *Scheduler) SetAvailability(mediator, centre string, w Week) error {
 			id = ids[0]
 		}
 		_, err = store.PutIn(tx, AvailabilityKind, id, Availability{Mediator: mediator, Centre: centre, Week: w.normalise()}, store.ScopeNetwork)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.CentreChanged, "", AvailabilityKind+"/"+id)
 	})
 }
 
@@ -250,6 +274,9 @@ func (s *Scheduler) availabilities(centre string) ([]Availability, error) {
 // already booked in it are not touched: AbsenceConflicts lists them for
 // reception to move.
 func (s *Scheduler) AddAbsence(a Absence) (string, error) {
+	if err := s.who.Check(actor.EditCentre); err != nil {
+		return "", err
+	}
 	if strings.TrimSpace(a.Mediator) == "" {
 		return "", ErrMediatorMissing
 	}
@@ -271,8 +298,12 @@ func (s *Scheduler) AddAbsence(a Absence) (string, error) {
 	}
 	a.Start, a.End = a.Start.UTC(), a.End.UTC()
 	id := store.NewID()
-	_, err = store.NewCollection[Absence](s.db, AbsenceKind).Put(id, a, store.ScopeNetwork)
-	return id, err
+	return id, s.db.Update(func(tx *store.Tx) error {
+		if _, err := store.PutIn(tx, AbsenceKind, id, a, store.ScopeNetwork); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.CentreChanged, "", AbsenceKind+"/"+id)
+	})
 }
 
 // AbsenceConflicts returns the appointments still occupying a mediator's absence.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/store"
 )
@@ -71,7 +72,7 @@ func TestGenerateSchedule(t *testing.T) {
 	}
 	// Every future booked appointment would have passed the scheduler's checks:
 	// moving it onto its own time is accepted.
-	s := appointments.NewScheduler(db, func() time.Time { return plan.Now })
+	s := appointments.NewScheduler(db, actor.System(""), func() time.Time { return plan.Now })
 	ag := must(s.DayAgenda(g.Centres[0], paris(2026, time.December, 1, 0, 0)))
 	moved := 0
 	for _, c := range ag.Columns {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/store"
 	"relais/store/storetest"
@@ -35,7 +36,7 @@ func newFixture(tb testing.TB) *fixture { return newFixtureIn(tb, openDB(tb)) }
 func newFixtureIn(tb testing.TB, db *store.DB) *fixture {
 	tb.Helper()
 	f := &fixture{db: db, now: paris(2026, time.November, 23, 8, 0)}
-	f.s = appointments.NewScheduler(f.db, func() time.Time { return f.now })
+	f.s = appointments.NewScheduler(f.db, actor.System(""), func() time.Time { return f.now })
 	f.centre, f.camille, f.yanis = store.NewID(), store.NewID(), store.NewID()
 	must(appointments.Centres(f.db).Put(f.centre, appointments.Centre{Name: "Centre social Les Tilleuls"}, store.ScopeNetwork))
 	for id, name := range map[string]string{f.camille: "Camille", f.yanis: "Yanis"} {

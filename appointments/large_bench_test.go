@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/demo"
 	"relais/schema"
@@ -24,7 +25,7 @@ func openLarge(b *testing.B) (*appointments.Scheduler, *store.DB) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close(); desk.Close() })
-	return appointments.NewScheduler(s.DB, time.Now), s.DB
+	return appointments.NewScheduler(s.DB, actor.System(""), time.Now), s.DB
 }
 
 // largeCentres lists the centres of the large set with their opening hours.

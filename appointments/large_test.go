@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 )
 
@@ -41,7 +42,7 @@ func TestGenerateLarge(t *testing.T) {
 	t.Logf("generated %d appointments in %v", g.Appointments, time.Since(start).Round(time.Millisecond))
 	// Agendas of random centres and weekdays, as BenchmarkDayAgenda does:
 	// once right after writing (Badger still compacting), once a minute later.
-	s := appointments.NewScheduler(db, func() time.Time { return plan.Now })
+	s := appointments.NewScheduler(db, actor.System(""), func() time.Time { return plan.Now })
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, pass := range []string{"right after writing", "one minute later"} {
 		if pass != "right after writing" {

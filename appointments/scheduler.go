@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/privacy"
 	"relais/store"
 )
@@ -19,16 +20,19 @@ import (
 // mediator at once cannot both succeed.
 type Scheduler struct {
 	db    *store.DB
+	who   *actor.Actor // whose role is checked and whose actions are logged
 	now   func() time.Time
 	cache readCache
 }
 
-// NewScheduler returns a scheduler over db; now is the clock (time.Now when nil).
-func NewScheduler(db *store.DB, now func() time.Time) *Scheduler {
+// NewScheduler returns a scheduler over db acting for who (the member of
+// staff signed in, whose role is checked on every operation); now is the
+// clock (time.Now when nil).
+func NewScheduler(db *store.DB, who *actor.Actor, now func() time.Time) *Scheduler {
 	if now == nil {
 		now = time.Now
 	}
-	return &Scheduler{db: db, now: now}
+	return &Scheduler{db: db, who: who, now: now}
 }
 
 // Booking is what reception fills in to book an appointment.
@@ -89,6 +93,9 @@ func (s *Scheduler) appointment(b Booking) (Appointment, error) {
 // is refused: in the past, outside opening hours, on a closed day, outside
 // the mediator's hours or during their absence, or over another appointment.
 func (s *Scheduler) Book(b Booking) (string, error) {
+	if err := s.who.Check(actor.Book); err != nil {
+		return "", err
+	}
 	a, err := s.appointment(b)
 	if err != nil {
 		return "", err
@@ -98,8 +105,10 @@ func (s *Scheduler) Book(b Booking) (string, error) {
 		if err := s.checkSlot(tx, id, a); err != nil {
 			return err
 		}
-		_, err := store.PutIn(tx, Kind, id, a, b.Scope)
-		return err
+		if _, err := store.PutIn(tx, Kind, id, a, b.Scope); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.AppointmentBooked, a.Person, Kind+"/"+id)
 	})
 	if err != nil {
 		return "", err
@@ -199,8 +208,12 @@ func mediatorName(get func(kind, id string) (store.Record, error), id string) st
 	return v.Name
 }
 
-// change applies fn to appointment id in one transaction.
-func (s *Scheduler) change(id string, fn func(tx *store.Tx, a *Appointment) error) error {
+// change applies fn to appointment id in one transaction, if the role
+// allows op, and logs action.
+func (s *Scheduler) change(op actor.Operation, action actor.Action, id string, fn func(tx *store.Tx, a *Appointment) error) error {
+	if err := s.who.Check(op); err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *store.Tx) error {
 		a, meta, err := store.GetIn[Appointment](tx, Kind, id)
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBadName) {
@@ -212,8 +225,10 @@ func (s *Scheduler) change(id string, fn func(tx *store.Tx, a *Appointment) erro
 		if err := fn(tx, &a); err != nil {
 			return err
 		}
-		_, err = store.PutIn(tx, Kind, id, a, meta.Scope)
-		return err
+		if _, err = store.PutIn(tx, Kind, id, a, meta.Scope); err != nil {
+			return err
+		}
+		return s.who.Log(tx, action, a.Person, Kind+"/"+id)
 	})
 }
 
@@ -231,7 +246,7 @@ func (s *Scheduler) Move(id string, start time.Time, mediator string) error {
 	if err := checkInstant(start); err != nil {
 		return err
 	}
-	return s.change(id, func(tx *store.Tx, a *Appointment) error {
+	return s.change(actor.Book, actor.AppointmentChanged, id, func(tx *store.Tx, a *Appointment) error {
 		if a.Status != Booked {
 			return ErrStatusChange
 		}
@@ -249,7 +264,7 @@ func (s *Scheduler) Cancel(id, reason string) error {
 	if err != nil {
 		return err
 	}
-	return s.change(id, func(_ *store.Tx, a *Appointment) error {
+	return s.change(actor.Book, actor.AppointmentCancelled, id, func(_ *store.Tx, a *Appointment) error {
 		a.Reason = reason
 		return s.setStatus(a, Cancelled)
 	})
@@ -261,7 +276,7 @@ func (s *Scheduler) MarkExcused(id, reason string) error {
 	if err != nil {
 		return err
 	}
-	return s.change(id, func(_ *store.Tx, a *Appointment) error {
+	return s.change(actor.CheckIn, actor.AppointmentChanged, id, func(_ *store.Tx, a *Appointment) error {
 		a.Reason = reason
 		return s.setStatus(a, Excused)
 	})
@@ -269,7 +284,7 @@ func (s *Scheduler) MarkExcused(id, reason string) error {
 
 // CheckIn records that the person arrived at reception.
 func (s *Scheduler) CheckIn(id string) error {
-	return s.change(id, func(_ *store.Tx, a *Appointment) error {
+	return s.change(actor.CheckIn, actor.AppointmentCheckedIn, id, func(_ *store.Tx, a *Appointment) error {
 		a.Arrived = s.now().UTC()
 		return s.setStatus(a, Arrived)
 	})
@@ -277,7 +292,7 @@ func (s *Scheduler) CheckIn(id string) error {
 
 // MarkAbsent records a no-show, once the appointment's time has come.
 func (s *Scheduler) MarkAbsent(id string) error {
-	return s.change(id, func(_ *store.Tx, a *Appointment) error {
+	return s.change(actor.CheckIn, actor.AppointmentChanged, id, func(_ *store.Tx, a *Appointment) error {
 		if s.now().Before(a.Start) {
 			return ErrTooEarly
 		}
@@ -287,6 +302,9 @@ func (s *Scheduler) MarkAbsent(id string) error {
 
 // RecordOutcome marks the appointment seen with what the mediator recorded.
 func (s *Scheduler) RecordOutcome(id string, o Outcome) error {
+	if err := s.who.Check(actor.RecordOutcome); err != nil {
+		return err
+	}
 	if !o.Autonomy.valid() {
 		return ErrBadAutonomy
 	}
@@ -298,7 +316,7 @@ func (s *Scheduler) RecordOutcome(id string, o Outcome) error {
 	if err := privacy.CheckText(o.Note + "\n" + o.NextStep); err != nil {
 		return err
 	}
-	return s.change(id, func(tx *store.Tx, a *Appointment) error {
+	return s.change(actor.RecordOutcome, actor.AppointmentOutcome, id, func(tx *store.Tx, a *Appointment) error {
 		if s.now().Before(a.Start) {
 			return ErrTooEarly
 		}
@@ -321,7 +339,19 @@ func (s *Scheduler) Get(id string) (Entry, error) {
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBadName) {
 		return Entry{}, ErrUnknownAppointment
 	}
-	return Entry{ID: id, Appointment: a}, err
+	return s.shown(Entry{ID: id, Appointment: a}), err
+}
+
+// shown is an appointment as the actor may read it: without what was said
+// in the accompaniment (the outcome's note and next step) for a role that
+// does not read notes, the front desk's.
+func (s *Scheduler) shown(e Entry) Entry {
+	if e.Outcome != nil && !s.who.Can(actor.ReadNotes) {
+		o := *e.Outcome
+		o.Note, o.NextStep = "", ""
+		e.Outcome = &o
+	}
+	return e
 }
 
 // find returns the appointments whose index holds value, sorted by start.
@@ -340,7 +370,7 @@ func (s *Scheduler) find(index, value string) ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Entry{ID: id, Appointment: a})
+		out = append(out, s.shown(Entry{ID: id, Appointment: a}))
 	}
 	sortEntries(out)
 	return out, nil
@@ -452,6 +482,9 @@ func (s *Scheduler) ToCallTomorrow(centre string, phoneless func(person string) 
 // person to, in one transaction, when reception merges two files of the
 // same person. It returns how many records changed.
 func (s *Scheduler) ReassignPerson(from, to string) (int, error) {
+	if err := s.who.Check(actor.MergePeople); err != nil {
+		return 0, err
+	}
 	n := 0
 	err := s.db.Update(func(tx *store.Tx) error {
 		var err error

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/problem"
 	"relais/store"
 )
@@ -61,6 +62,9 @@ func walkInIndexes() []store.Index {
 
 // AddWalkIn puts someone in a centre's queue, arrived now, and returns the id.
 func (s *Scheduler) AddWalkIn(w WalkIn) (string, error) {
+	if err := s.who.Check(actor.CheckIn); err != nil {
+		return "", err
+	}
 	w.FirstName = strings.Join(strings.Fields(w.FirstName), " ")
 	if w.Person == "" && w.FirstName == "" {
 		return "", ErrWalkInNameMissing
@@ -83,12 +87,27 @@ func (s *Scheduler) AddWalkIn(w WalkIn) (string, error) {
 		if err := centreExists(tx, w.Centre); err != nil {
 			return err
 		}
-		_, err := store.PutIn(tx, WalkInKind, id, w, store.ScopeLocal)
-		return err
+		// A registered person's visit goes where their file goes (to the
+		// partners, with their consent): their activity counts everywhere
+		// (the radar, the retention of their data). Someone not registered
+		// stays at this centre.
+		scope := store.ScopeLocal
+		if w.Person != "" {
+			if rec, err := tx.Get("person", w.Person); err == nil && !rec.Deleted {
+				scope = rec.Scope
+			}
+		}
+		if _, err := store.PutIn(tx, WalkInKind, id, w, scope); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.WalkInRecorded, w.Person, WalkInKind+"/"+id)
 	})
 }
 
 func (s *Scheduler) endWalkIn(id string, to WalkInStatus, mediator string) error {
+	if err := s.who.Check(actor.CheckIn); err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *store.Tx) error {
 		w, meta, err := store.GetIn[WalkIn](tx, WalkInKind, id)
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBadName) {
@@ -101,8 +120,10 @@ func (s *Scheduler) endWalkIn(id string, to WalkInStatus, mediator string) error
 			return ErrWalkInNotWaiting
 		}
 		w.Status, w.Mediator, w.Ended = to, mediator, s.now().UTC()
-		_, err = store.PutIn(tx, WalkInKind, id, w, meta.Scope)
-		return err
+		if _, err = store.PutIn(tx, WalkInKind, id, w, meta.Scope); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.WalkInRecorded, w.Person, WalkInKind+"/"+id)
 	})
 }
 

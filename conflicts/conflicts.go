@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"relais/actor"
 	"slices"
 	"strings"
 	"time"
@@ -91,8 +92,12 @@ func canKeepOther(current, other Side) error {
 
 // List returns every conflict still to settle, the most recently found
 // first. A conflict record that cannot be read (a partner's damaged copy)
-// is left out rather than hiding all the others.
-func List(db *store.DB) ([]Item, error) {
+// is left out rather than hiding all the others. Both versions may hold
+// anything (notes included): only roles that settle conflicts read them.
+func List(db *store.DB, who *actor.Actor) ([]Item, error) {
+	if err := who.Check(actor.SettleConflicts); err != nil {
+		return nil, err
+	}
 	var items []Item
 	err := db.Scan(store.ConflictKind, "", func(r store.Record) error {
 		c, kind, id, ok := decode(r)
@@ -144,13 +149,19 @@ func Count(db *store.DB) (int, error) {
 // KeepCurrent settles a conflict by keeping the current version: the
 // conflict record is deleted, the record itself is left as it is. It
 // returns ErrResolved when the conflict was already settled.
-func KeepCurrent(db *store.DB, conflictID string) error {
+func KeepCurrent(db *store.DB, who *actor.Actor, conflictID string) error {
+	if err := who.Check(actor.SettleConflicts); err != nil {
+		return err
+	}
 	return db.Update(func(tx *store.Tx) error {
-		if _, err := openConflict(tx, conflictID); err != nil {
+		c, err := openConflict(tx, conflictID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Delete(store.ConflictKind, conflictID)
-		return err
+		if _, err := tx.Delete(store.ConflictKind, conflictID); err != nil {
+			return err
+		}
+		return who.Log(tx, actor.ConflictSettled, "", c.Name)
 	})
 }
 
@@ -163,7 +174,10 @@ func KeepCurrent(db *store.DB, conflictID string) error {
 // nothing is written and ErrChanged is returned. It returns ErrResolved
 // when the conflict was already settled, and the problem of CanKeepOther
 // when the other version may not replace the current one.
-func KeepOther(db *store.DB, conflictID string, seen store.Vector) error {
+func KeepOther(db *store.DB, who *actor.Actor, conflictID string, seen store.Vector) error {
+	if err := who.Check(actor.SettleConflicts); err != nil {
+		return err
+	}
 	return db.Update(func(tx *store.Tx) error {
 		c, err := openConflict(tx, conflictID)
 		if err != nil {
@@ -195,8 +209,10 @@ func KeepOther(db *store.DB, conflictID string, seen store.Vector) error {
 				return err
 			}
 		}
-		_, err = tx.Delete(store.ConflictKind, conflictID)
-		return err
+		if _, err = tx.Delete(store.ConflictKind, conflictID); err != nil {
+			return err
+		}
+		return who.Log(tx, actor.ConflictSettled, "", c.Name)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"relais/actor"
 	"relais/conflicts"
 	"relais/people"
 	"relais/problem"
@@ -75,7 +76,7 @@ func personIn(t *testing.T, db *store.DB) (people.Person, store.Record) {
 
 func onlyItem(t *testing.T, db *store.DB) conflicts.Item {
 	t.Helper()
-	items, err := conflicts.List(db)
+	items, err := conflicts.List(db, actor.System(""))
 	if err != nil || len(items) != 1 {
 		t.Fatalf("List = %d items, %v; want 1", len(items), err)
 	}
@@ -149,7 +150,7 @@ func TestListNewestFirstAndFieldsOfAnyShape(t *testing.T) {
 	put(t, b, "note", "n2", map[string]any{"text": "two", "tags": []string{"x"}, "meta": map[string]any{"pages": 3, "by": "marie"}})
 	storetest.Exchange(t, a, b)
 
-	items, err := conflicts.List(b)
+	items, err := conflicts.List(b, actor.System(""))
 	if err != nil || len(items) != 2 {
 		t.Fatalf("List = %d items, %v; want 2", len(items), err)
 	}
@@ -174,7 +175,7 @@ func TestKeepCurrentSettlesItForPartnersToo(t *testing.T) {
 	a, b := conflicted(t)
 	_, before := personIn(t, b)
 	it := onlyItem(t, b)
-	if err := conflicts.KeepCurrent(b, it.ID); err != nil {
+	if err := conflicts.KeepCurrent(b, actor.System(""), it.ID); err != nil {
 		t.Fatalf("KeepCurrent = %v", err)
 	}
 	p, after := personIn(t, b)
@@ -184,7 +185,7 @@ func TestKeepCurrentSettlesItForPartnersToo(t *testing.T) {
 	if n, _ := conflicts.Count(b); n != 0 {
 		t.Errorf("Count after KeepCurrent = %d, want 0", n)
 	}
-	if err := conflicts.KeepCurrent(b, it.ID); !errors.Is(err, conflicts.ErrResolved) {
+	if err := conflicts.KeepCurrent(b, actor.System(""), it.ID); !errors.Is(err, conflicts.ErrResolved) {
 		t.Errorf("KeepCurrent again = %v, want ErrResolved", err)
 	}
 	storetest.Exchange(t, b, a)
@@ -199,7 +200,7 @@ func TestKeepCurrentSettlesItForPartnersToo(t *testing.T) {
 func TestKeepOtherMakesItTheNewVersionEverywhere(t *testing.T) {
 	a, b := conflicted(t)
 	it := onlyItem(t, b)
-	if err := conflicts.KeepOther(b, it.ID, it.Current.Version); err != nil {
+	if err := conflicts.KeepOther(b, actor.System(""), it.ID, it.Current.Version); err != nil {
 		t.Fatalf("KeepOther = %v", err)
 	}
 	p, rb := personIn(t, b)
@@ -237,7 +238,7 @@ func TestKeepOtherMakesItTheNewVersionEverywhere(t *testing.T) {
 	}
 
 	// The partner's screen was read before: its choice is refused, cleanly.
-	if err := conflicts.KeepOther(a, it.ID, it.Current.Version); !errors.Is(err, conflicts.ErrResolved) {
+	if err := conflicts.KeepOther(a, actor.System(""), it.ID, it.Current.Version); !errors.Is(err, conflicts.ErrResolved) {
 		t.Errorf("KeepOther of a conflict settled by a partner = %v, want ErrResolved", err)
 	}
 }
@@ -259,7 +260,7 @@ func TestKeepOtherDeletion(t *testing.T) {
 	if f := field(t, it, "text"); f.Current != "one, edited" || f.Other != "" || !f.Differs {
 		t.Errorf("text = %+v, want the deleted side empty", f)
 	}
-	if err := conflicts.KeepOther(b, it.ID, it.Current.Version); err != nil {
+	if err := conflicts.KeepOther(b, actor.System(""), it.ID, it.Current.Version); err != nil {
 		t.Fatalf("KeepOther = %v", err)
 	}
 	if r, err := b.GetAny("note", "n"); err != nil || !r.Deleted {
@@ -283,7 +284,7 @@ func TestKeepOtherRefusals(t *testing.T) {
 		}, conflicts.ErrChanged},
 		{"the conflict was settled since", func(t *testing.T, db *store.DB) {
 			it := onlyItem(t, db)
-			if err := conflicts.KeepCurrent(db, it.ID); err != nil {
+			if err := conflicts.KeepCurrent(db, actor.System(""), it.ID); err != nil {
 				t.Fatal(err)
 			}
 		}, conflicts.ErrResolved},
@@ -294,7 +295,7 @@ func TestKeepOtherRefusals(t *testing.T) {
 			tc.change(t, b)
 			_, before := personIn(t, b)
 			seq := b.LastSequence()
-			err := conflicts.KeepOther(b, it.ID, it.Current.Version)
+			err := conflicts.KeepOther(b, actor.System(""), it.ID, it.Current.Version)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("KeepOther = %v, want %v", err, tc.want)
 			}
@@ -335,14 +336,14 @@ func TestKeepOtherRefusals(t *testing.T) {
 				t.Errorf("CanKeepOther = %v, want %v", err, tc.want)
 			}
 			seq := b.LastSequence()
-			if err := conflicts.KeepOther(b, it.ID, it.Current.Version); !errors.Is(err, tc.want) {
+			if err := conflicts.KeepOther(b, actor.System(""), it.ID, it.Current.Version); !errors.Is(err, tc.want) {
 				t.Errorf("KeepOther = %v, want %v", err, tc.want)
 			}
 			if b.LastSequence() != seq {
 				t.Error("a refused KeepOther wrote something")
 			}
 			// Keeping the current version still closes it.
-			if err := conflicts.KeepCurrent(b, it.ID); err != nil {
+			if err := conflicts.KeepCurrent(b, actor.System(""), it.ID); err != nil {
 				t.Errorf("KeepCurrent = %v", err)
 			}
 			if n, _ := conflicts.Count(b); n != 0 {
@@ -365,14 +366,14 @@ func TestUnreadableConflictRecordsAreLeftOut(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items, err := conflicts.List(b)
+	items, err := conflicts.List(b, actor.System(""))
 	if err != nil || len(items) != 1 || items[0].RecordID != personID {
 		t.Errorf("List = %+v, %v; want the real conflict only", items, err)
 	}
 	if n, err := conflicts.Count(b); err != nil || n != 1 {
 		t.Errorf("Count = %d, %v; want 1", n, err)
 	}
-	if err := conflicts.KeepOther(b, "bad-name", nil); !errors.Is(err, store.ErrDamaged) {
+	if err := conflicts.KeepOther(b, actor.System(""), "bad-name", nil); !errors.Is(err, store.ErrDamaged) {
 		t.Errorf("KeepOther(unreadable) = %v, want ErrDamaged", err)
 	}
 }

@@ -29,6 +29,9 @@ const (
 	AdminName  = "Camille Martin"
 	Login      = "admin"
 	Password   = "relais-demo"
+	// The front desk's and the coordinator's accounts, to try the roles.
+	ReceptionLogin   = "accueil"
+	CoordinatorLogin = "coordination"
 )
 
 // Size is how big a generated network is.
@@ -144,6 +147,15 @@ func Create(dir string, opts store.Options, size Size, seed uint64, progress fun
 				return c, false, err
 			}
 			c.MediatorLogins = append(c.MediatorLogins, a.acc.Login)
+		}
+	}
+	// One account per other role, to see what each one may do.
+	for _, a := range []struct {
+		name, login string
+		role        staff.Role
+	}{{"Nadia Benali", ReceptionLogin, staff.Reception}, {"Yves Morel", CoordinatorLogin, staff.Coordinator}} {
+		if _, err := s.AddAccount(a.name, a.login, a.role, Password); err != nil {
+			return c, false, err
 		}
 	}
 	say("démarches suivies et radar…")

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/demo"
 	"relais/network"
@@ -42,7 +43,7 @@ func TestCreateMakesABelievableNetworkOnce(t *testing.T) {
 		t.Errorf("admin session = %+v", s)
 	}
 	// Today's (or the next open day's) agenda of the admin's centre has appointments.
-	sched := appointments.NewScheduler(s.DB, time.Now)
+	sched := appointments.NewScheduler(s.DB, actor.System(""), time.Now)
 	found := 0
 	for d := 0; d < 7 && found == 0; d++ {
 		ag, err := sched.DayAgenda(s.CentreID, time.Now().AddDate(0, 0, d))
@@ -56,7 +57,7 @@ func TestCreateMakesABelievableNetworkOnce(t *testing.T) {
 	if found == 0 {
 		t.Error("no appointment in the coming week at the demo centre")
 	}
-	svc, err := people.NewService(s.DB)
+	svc, err := people.NewService(s.DB, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}

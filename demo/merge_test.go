@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/demo"
 	"relais/people"
@@ -28,11 +29,11 @@ func TestMergeKeepsBothHistories(t *testing.T) {
 	}
 	defer desk.Close()
 	defer s.Close()
-	ppl, err := people.NewService(s.DB)
+	ppl, err := people.NewService(s.DB, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := appointments.NewScheduler(s.DB, time.Now)
+	sched := appointments.NewScheduler(s.DB, actor.System(""), time.Now)
 	// The two people with the most appointments.
 	var keep, remove string
 	best := map[string]int{}
@@ -56,14 +57,14 @@ func TestMergeKeepsBothHistories(t *testing.T) {
 
 	boom := errors.New("boom")
 	seq := s.DB.LastSequence()
-	if _, err := ppl.Merge(keep, remove, "admin", moveAppointments, func(*store.Tx) error { return boom }); !errors.Is(err, boom) {
+	if _, err := ppl.Merge(keep, remove, moveAppointments, func(*store.Tx) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("Merge with a failing step = %v", err)
 	}
 	if s.DB.LastSequence() != seq {
 		t.Error("a failed merge wrote something")
 	}
 
-	if _, err := ppl.Merge(keep, remove, "admin", moveAppointments); err != nil {
+	if _, err := ppl.Merge(keep, remove, moveAppointments); err != nil {
 		t.Fatal(err)
 	}
 	kept, _ := sched.PersonAppointments(keep)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/guides"
 	"relais/store"
 	"relais/store/storetest"
@@ -23,7 +24,7 @@ func openDB(t testing.TB) *store.DB { return storetest.Open(t, guides.Indexes().
 func newLibrary(t testing.TB) (*guides.Library, *store.DB) {
 	t.Helper()
 	db := openDB(t)
-	l, err := guides.NewLibrary(db)
+	l, err := guides.NewLibrary(db, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"relais/actor"
 	"relais/assets"
 	"relais/privacy"
 	"relais/store"
@@ -62,7 +63,8 @@ const bundledReplica = 0x52454c414953 // "RELAIS"
 // in-memory search index in step with its own writes (and, with Follow,
 // with the partners'). It is safe for concurrent use.
 type Library struct {
-	db *store.DB
+	db  *store.DB
+	who *actor.Actor // whose role is checked and whose actions are logged
 	// Now gives the time of saves and walkthrough steps.
 	Now func() time.Time
 
@@ -76,9 +78,11 @@ type Library struct {
 
 // NewLibrary reads every guide of db into the search index. db must have
 // been opened with Indexes among its options. A guide that does not parse
-// (damaged, or sent by a newer partner) is left out of the index.
-func NewLibrary(db *store.DB) (*Library, error) {
-	l := &Library{db: db, Now: time.Now, ix: newIndex(), loadedAt: db.LastSequence()}
+// (damaged, or sent by a newer partner) is left out of the index. who is
+// the member of staff signed in: every role reads guides; editing them and
+// walking a person through them are checked against who's role.
+func NewLibrary(db *store.DB, who *actor.Actor) (*Library, error) {
+	l := &Library{db: db, who: who, Now: time.Now, ix: newIndex(), loadedAt: db.LastSequence()}
 	err := db.Scan(Kind, "", func(r store.Record) error {
 		l.indexRecord(r)
 		return nil
@@ -243,6 +247,9 @@ func (l *Library) Duplicate(id, newID, newTitle, by string) (Guide, error) {
 }
 
 func (l *Library) save(g Guide, images map[string][]byte, inherited map[string]string, by string) (Guide, error) {
+	if err := l.who.Check(actor.EditGuides); err != nil {
+		return Guide{}, err
+	}
 	// A guide is shared with the network: never a NIR, an IBAN, a card
 	// number or a password in it, even as an example.
 	if err := privacy.CheckText(string(Format(g))); err != nil {
@@ -302,8 +309,11 @@ func (l *Library) save(g Guide, images map[string][]byte, inherited map[string]s
 			return err
 		}
 		m, err := tx.Put(Kind, g.ID, body, store.ScopeNetwork)
+		if err != nil {
+			return err
+		}
 		seq = m.Sequence
-		return err
+		return l.who.Log(tx, actor.GuideSaved, "", Kind+"/"+g.ID)
 	})
 	if err != nil {
 		return Guide{}, err

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/store"
 )
@@ -152,6 +153,9 @@ func (l *Library) GoTo(person, guide string, step int) (Progress, error) {
 // change applies fn to the walkthrough in one transaction. A nil scope
 // means the walkthrough must exist, and keeps its scope.
 func (l *Library) change(person, guide string, scope *store.Scope, fn func(p *Progress, steps int) error) (Progress, error) {
+	if err := l.who.Check(actor.WalkThrough); err != nil {
+		return Progress{}, err
+	}
 	if err := checkPerson(person); err != nil {
 		return Progress{}, err
 	}
@@ -182,8 +186,10 @@ func (l *Library) change(person, guide string, scope *store.Scope, fn func(p *Pr
 		if err := fn(&p, steps); err != nil {
 			return err
 		}
-		_, err = store.PutIn(tx, ProgressKind, id, p, s)
-		return err
+		if _, err = store.PutIn(tx, ProgressKind, id, p, s); err != nil {
+			return err
+		}
+		return l.who.Log(tx, actor.WalkthroughSaved, person, ProgressKind+"/"+id)
 	})
 	if err != nil {
 		return Progress{}, err

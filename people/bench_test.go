@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/people"
 	"relais/store"
 )
@@ -62,7 +63,7 @@ func p99(ds []time.Duration) float64 {
 // operation is one keystroke's search.
 func BenchmarkSearch100k(b *testing.B) {
 	db := largeStore(b)
-	s, err := people.NewService(db)
+	s, err := people.NewService(db, actor.System(""))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func BenchmarkIndexBuild100k(b *testing.B) {
 	db := largeStore(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := people.NewService(db)
+		s, err := people.NewService(db, actor.System(""))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func BenchmarkIndexBuild100k(b *testing.B) {
 // record, store indexes, search index) on top of the 100,000.
 func BenchmarkRegister(b *testing.B) {
 	db := largeStore(b)
-	s, err := people.NewService(db)
+	s, err := people.NewService(db, actor.System(""))
 	if err != nil {
 		b.Fatal(err)
 	}

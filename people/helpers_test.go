@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/people"
 	"relais/store"
 	"relais/store/storetest"
@@ -17,7 +18,7 @@ func openDB(t testing.TB) *store.DB { return storetest.Open(t, people.Indexes().
 func newService(t testing.TB) (*people.Service, *store.DB) {
 	t.Helper()
 	db := openDB(t)
-	s, err := people.NewService(db)
+	s, err := people.NewService(db, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,4 +54,13 @@ func checkStore(t testing.TB, db *store.DB) {
 	if !rep.OK() {
 		t.Errorf("store check: %v", rep.Problems)
 	}
+}
+
+// deletePerson tombstones a person behind the service's back, as a
+// partner's deletion arrives, and brings its index up to date.
+func deletePerson(s *people.Service, db *store.DB, id string) error {
+	if _, err := db.Delete(people.Kind, id); err != nil {
+		return err
+	}
+	return s.Refresh(id)
 }

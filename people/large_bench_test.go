@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/demo"
 	"relais/people"
 	"relais/schema"
@@ -28,7 +29,7 @@ func BenchmarkLargeSearch(b *testing.B) {
 	defer desk.Close()
 	defer sess.Close()
 	t0 := time.Now()
-	s, err := people.NewService(sess.DB)
+	s, err := people.NewService(sess.DB, actor.System(""))
 	if err != nil {
 		b.Fatal(err)
 	}

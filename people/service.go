@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"relais/actor"
 	"relais/store"
 )
 
@@ -55,7 +56,8 @@ type Registration struct {
 // persons and keeps an in-memory search index in step with its own writes.
 // It is safe for concurrent use.
 type Service struct {
-	db *store.DB
+	db  *store.DB
+	who *actor.Actor // whose role is checked and whose actions are logged
 	// Now gives the time for consent dates, merges and birth year checks.
 	Now func() time.Time
 	// Belongings move the records that belong to a person (their
@@ -72,10 +74,14 @@ type Service struct {
 	loadedAt uint64
 }
 
-// NewService reads every person of db into the search index. db must have
-// been opened with Indexes among its options.
-func NewService(db *store.DB) (*Service, error) {
-	s := &Service{db: db, Now: time.Now, ix: newIndex(), loadedAt: db.LastSequence()}
+// NewService reads every person of db into the search index, for who (the
+// member of staff signed in, whose role is checked on every operation). db
+// must have been opened with Indexes among its options.
+func NewService(db *store.DB, who *actor.Actor) (*Service, error) {
+	if err := who.Check(actor.ReadPeople); err != nil {
+		return nil, err
+	}
+	s := &Service{db: db, who: who, Now: time.Now, ix: newIndex(), loadedAt: db.LastSequence()}
 	err := store.NewCollection[Person](db, Kind).All(func(id string, p Person) error {
 		p.ID = id
 		s.ix.put(p)
@@ -107,6 +113,9 @@ func (s *Service) Register(p Person) (Registration, error) { return s.register(p
 func (s *Service) RegisterAnyway(p Person) (Registration, error) { return s.register(p, true) }
 
 func (s *Service) register(p Person, anyway bool) (Registration, error) {
+	if err := s.who.Check(actor.RegisterPeople); err != nil {
+		return Registration{}, err
+	}
 	p, err := p.Normalise(s.Now())
 	if err != nil {
 		return Registration{}, err
@@ -126,8 +135,10 @@ func (s *Service) register(p Person, anyway bool) (Registration, error) {
 				return errHasDuplicates
 			}
 		}
-		_, err := store.PutIn(tx, Kind, p.ID, p, p.Scope())
-		return err
+		if _, err := store.PutIn(tx, Kind, p.ID, p, p.Scope()); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.PersonRegistered, p.ID, Kind+"/"+p.ID)
 	})
 	if errors.Is(err, errHasDuplicates) {
 		return Registration{Duplicates: dups}, nil
@@ -205,10 +216,27 @@ func (s *Service) Get(id string) (Person, error) {
 	return p, nil
 }
 
+// Open returns the person id for their file to be shown, and notes in the
+// audit log that the member of staff read it.
+func (s *Service) Open(id string) (Person, error) {
+	var p Person
+	err := s.db.Update(func(tx *store.Tx) error {
+		var err error
+		if p, err = getIn(tx, id); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.PersonRead, id, Kind+"/"+id)
+	})
+	return p, err
+}
+
 // Update writes a new version of an existing person (p.ID). A person who
 // gives consent is shared with the network from now on; one who withdraws
 // it is kept to this centre.
 func (s *Service) Update(p Person) (Person, error) {
+	if err := s.who.Check(actor.RegisterPeople); err != nil {
+		return Person{}, err
+	}
 	id := p.ID
 	p, err := p.Normalise(s.Now())
 	if err != nil {
@@ -223,6 +251,9 @@ func (s *Service) Update(p Person) (Person, error) {
 			return err
 		}
 		if _, err := store.PutIn(tx, Kind, id, p, p.Scope()); err != nil {
+			return err
+		}
+		if err := s.who.Log(tx, actor.PersonChanged, id, Kind+"/"+id); err != nil {
 			return err
 		}
 		if before.Scope == p.Scope() {
@@ -242,23 +273,14 @@ func (s *Service) Update(p Person) (Person, error) {
 	return p, nil
 }
 
-// Delete erases a person: their record becomes a tombstone everywhere it went.
-func (s *Service) Delete(id string) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	if _, err := s.db.Delete(Kind, id); err != nil {
-		return err
-	}
-	s.indexRemove(id)
-	return nil
-}
-
 // Merge makes one person of two: keep gets every field it lacks from
 // remove, remove becomes a tombstone, and a Merged record under remove's id
 // points at keep. All of it is one transaction, with also (other packages
-// moving what referred to remove, e.g. appointments.ReassignPersonIn). by is
-// the staff login.
-func (s *Service) Merge(keepID, removeID, by string, also ...func(tx *store.Tx) error) (Person, error) {
+// moving what referred to remove, e.g. appointments.ReassignPersonIn).
+func (s *Service) Merge(keepID, removeID string, also ...func(tx *store.Tx) error) (Person, error) {
+	if err := s.who.Check(actor.MergePeople); err != nil {
+		return Person{}, err
+	}
 	if keepID == removeID {
 		return Person{}, ErrMergeSame
 	}
@@ -285,7 +307,7 @@ func (s *Service) Merge(keepID, removeID, by string, also ...func(tx *store.Tx) 
 		if gone.Scope == store.ScopeNetwork {
 			scope = store.ScopeNetwork // partners hold references to the removed id
 		}
-		m := Merged{Into: keepID, At: s.Now().UTC(), By: by}
+		m := Merged{Into: keepID, At: s.Now().UTC(), By: s.who.Login}
 		if _, err = store.PutIn(tx, MergeKind, removeID, m, scope); err != nil {
 			return err
 		}
@@ -294,7 +316,7 @@ func (s *Service) Merge(keepID, removeID, by string, also ...func(tx *store.Tx) 
 				return err
 			}
 		}
-		return nil
+		return s.who.Log(tx, actor.PersonMerged, keepID, Kind+"/"+removeID)
 	})
 	if err != nil {
 		return Person{}, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"relais/actor"
 	"relais/people"
 	"relais/store"
 )
@@ -71,11 +72,11 @@ func TestMerge(t *testing.T) {
 		Consent: people.Consent{Given: true, By: "karima", Purpose: people.ConsentPurpose},
 	})
 	earlier := mustRegister(t, s, people.Person{FirstName: "H.", LastName: "Dupont", NoPhone: true})
-	if _, err := s.Merge(remove.ID, earlier.ID, "camille"); err != nil { // earlier → remove → keep
+	if _, err := s.Merge(remove.ID, earlier.ID); err != nil { // earlier → remove → keep
 		t.Fatal(err)
 	}
 	seq := db.LastSequence()
-	got, err := s.Merge(keep.ID, remove.ID, "camille")
+	got, err := s.Merge(keep.ID, remove.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestMergeRefusalChangesNothing(t *testing.T) {
 	s, db := newService(t)
 	a := mustRegister(t, s, helene())
 	b := mustRegister(t, s, people.Person{FirstName: "Marc", NoPhone: true})
-	if err := s.Delete(b.ID); err != nil {
+	if err := deletePerson(s, db, b.ID); err != nil {
 		t.Fatal(err)
 	}
 	seq := db.LastSequence()
@@ -136,7 +137,7 @@ func TestMergeRefusalChangesNothing(t *testing.T) {
 		{b.ID, a.ID, store.ErrNotFound}, // kept already gone
 		{a.ID, "no-such-person", store.ErrNotFound},
 	} {
-		if _, err := s.Merge(c.keep, c.remove, "camille"); !errors.Is(err, c.want) {
+		if _, err := s.Merge(c.keep, c.remove); !errors.Is(err, c.want) {
 			t.Errorf("Merge(%s, %s) = %v, want %v", c.keep, c.remove, err, c.want)
 		}
 	}
@@ -170,7 +171,7 @@ func TestServiceRebuildsItsIndexFromTheStore(t *testing.T) {
 	if s.Len() != 30 {
 		t.Fatalf("the service indexed writes it did not make: %d", s.Len())
 	}
-	again, err := people.NewService(db)
+	again, err := people.NewService(db, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}

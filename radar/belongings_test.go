@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/people"
 	"relais/radar"
 	"relais/store"
@@ -30,7 +31,7 @@ func TestPersonHooks(t *testing.T) {
 		}
 		return out
 	}
-	ppl, err := people.NewService(f.db)
+	ppl, err := people.NewService(f.db, actor.System(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestPersonHooks(t *testing.T) {
 	// Merged into another file: the follow-up and the case move with it.
 	keep := f.person("Emilie", true)
 	var moved int
-	if _, err := ppl.Merge(keep, p, "julien", func(tx *store.Tx) error {
+	if _, err := ppl.Merge(keep, p, func(tx *store.Tx) error {
 		var err error
 		moved, err = radar.ReassignPersonIn(tx, p, keep)
 		return err
@@ -91,7 +92,7 @@ func TestPersonHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ppl.Delete(keep); err != nil {
+	if _, err := f.db.Delete(people.Kind, keep); err != nil {
 		t.Fatal(err)
 	}
 	f.refresh(keep)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/demo"
 	"relais/people"
@@ -136,11 +137,11 @@ func TestLargeRecomputeAgreesWithRefresh(t *testing.T) {
 	db := largeSet(t)
 	now := time.Now()
 	clock := func() time.Time { return now }
-	whole, err := radar.New(db, clock)
+	whole, err := radar.New(db, actor.System(""), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	each, err := radar.New(db, clock)
+	each, err := radar.New(db, actor.System(""), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestLargeRecomputeAgreesWithRefresh(t *testing.T) {
 	}
 	today := len(want)
 	now = now.AddDate(0, 0, 20)
-	later, err := radar.New(db, clock)
+	later, err := radar.New(db, actor.System(""), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +177,7 @@ func TestLargeRecomputeAgreesWithRefresh(t *testing.T) {
 func BenchmarkRecomputeLarge(b *testing.B) {
 	db := largeSet(b)
 	t0 := time.Now()
-	r, err := radar.New(db, time.Now)
+	r, err := radar.New(db, actor.System(""), time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func BenchmarkRecomputeLarge(b *testing.B) {
 // Only the refresh is timed.
 func BenchmarkRefreshOne(b *testing.B) {
 	db := network(b)
-	r, err := radar.New(db, time.Now)
+	r, err := radar.New(db, actor.System(""), time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func BenchmarkRefreshOne(b *testing.B) {
 // one centre, sorted by urgency.
 func BenchmarkEntries(b *testing.B) {
 	db := network(b)
-	r, err := radar.New(db, time.Now)
+	r, err := radar.New(db, actor.System(""), time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}

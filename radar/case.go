@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/privacy"
 	"relais/store"
 )
@@ -159,6 +160,9 @@ func (c *Case) addAction(a Action) error {
 // where it is opened, scope the person's consent scope). When the person
 // already has an open case, that one is returned and nothing is written.
 func (r *Radar) OpenCase(person, by, centre string, scope store.Scope) (Case, error) {
+	if err := r.who.Check(actor.ActOnRadar); err != nil {
+		return Case{}, err
+	}
 	var err error
 	if by, err = cleanName(by); err != nil {
 		return Case{}, err
@@ -174,8 +178,11 @@ func (r *Radar) OpenCase(person, by, centre string, scope store.Scope) (Case, er
 	var c Case
 	err = r.db.Update(func(tx *store.Tx) error {
 		var err error
-		c, _, err = r.openCaseIn(tx, person, by, centre, scope)
-		return err
+		var opened bool
+		if c, opened, err = r.openCaseIn(tx, person, by, centre, scope); err != nil || !opened {
+			return err
+		}
+		return r.who.Log(tx, actor.RadarCaseChanged, person, CaseKind+"/"+c.ID)
 	})
 	if err != nil {
 		return Case{}, err
@@ -214,6 +221,9 @@ func (r *Radar) openCaseIn(tx *store.Tx, person, by, centre string, scope store.
 // visit or a referral. An action dated in the future is refused; a zero
 // At is now. An answered attempt marks the case contacted.
 func (r *Radar) LogAction(caseID string, a Action) (Case, error) {
+	if err := r.who.Check(actor.ActOnRadar); err != nil {
+		return Case{}, err
+	}
 	a, err := a.clean(r.now())
 	if err != nil {
 		return Case{}, err
@@ -226,6 +236,9 @@ func (r *Radar) LogAction(caseID string, a Action) (Case, error) {
 // by a.By otherwise), in one transaction. scope is the person's consent
 // scope, for a new case.
 func (r *Radar) LogActionFor(person string, a Action, scope store.Scope) (Case, error) {
+	if err := r.who.Check(actor.ActOnRadar); err != nil {
+		return Case{}, err
+	}
 	a, err := a.clean(r.now())
 	if err != nil {
 		return Case{}, err
@@ -245,8 +258,10 @@ func (r *Radar) LogActionFor(person string, a Action, scope store.Scope) (Case, 
 		if err := c.addAction(a); err != nil {
 			return err
 		}
-		_, err = store.PutIn(tx, CaseKind, c.ID, c, scopeOf(tx, c.ID, scope))
-		return err
+		if _, err = store.PutIn(tx, CaseKind, c.ID, c, scopeOf(tx, c.ID, scope)); err != nil {
+			return err
+		}
+		return r.who.Log(tx, actor.RadarCaseChanged, person, CaseKind+"/"+c.ID)
 	})
 	if err != nil {
 		return Case{}, err
@@ -265,6 +280,9 @@ func scopeOf(tx *store.Tx, id string, def store.Scope) store.Scope {
 
 // Assign gives the case to a member of staff (a login; "" to nobody).
 func (r *Radar) Assign(caseID, to string) (Case, error) {
+	if err := r.who.Check(actor.ActOnRadar); err != nil {
+		return Case{}, err
+	}
 	to, err := cleanName(to)
 	if err != nil {
 		return Case{}, err
@@ -277,6 +295,9 @@ func (r *Radar) Assign(caseID, to string) (Case, error) {
 
 // Close closes a case for reason, by a member of staff (login).
 func (r *Radar) Close(caseID string, reason CloseReason, by string) (Case, error) {
+	if err := r.who.Check(actor.ActOnRadar); err != nil {
+		return Case{}, err
+	}
 	if reason == "" {
 		return Case{}, ErrReasonMissing
 	}
@@ -322,8 +343,10 @@ func (r *Radar) changeCase(id string, fn func(c *Case) error) (Case, error) {
 		if err := fn(&c); err != nil {
 			return err
 		}
-		_, err = store.PutIn(tx, CaseKind, id, c, m.Scope)
-		return err
+		if _, err = store.PutIn(tx, CaseKind, id, c, m.Scope); err != nil {
+			return err
+		}
+		return r.who.Log(tx, actor.RadarCaseChanged, c.Person, CaseKind+"/"+id)
 	})
 	if err != nil {
 		return Case{}, err
@@ -333,7 +356,12 @@ func (r *Radar) changeCase(id string, fn func(c *Case) error) (Case, error) {
 }
 
 // CaseOf returns the person's open case; ok is false when they have none.
+// A case's log says how the person was reached: roles that read notes
+// (those who accompany people) read it; the front desk does not.
 func (r *Radar) CaseOf(person string) (Case, bool, error) {
+	if err := r.who.Check(actor.ReadNotes); err != nil {
+		return Case{}, false, err
+	}
 	cases, err := casesOf(r.db.Find, r.db.Get, person)
 	if err != nil {
 		return Case{}, false, err
@@ -344,6 +372,9 @@ func (r *Radar) CaseOf(person string) (Case, bool, error) {
 
 // CasesOf returns every case of the person, the latest opened first.
 func (r *Radar) CasesOf(person string) ([]Case, error) {
+	if err := r.who.Check(actor.ReadNotes); err != nil {
+		return nil, err
+	}
 	cases, err := casesOf(r.db.Find, r.db.Get, person)
 	if err != nil {
 		return nil, err

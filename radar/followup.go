@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/privacy"
@@ -154,6 +155,9 @@ func personExists(tx *store.Tx, person string) error {
 // Updated are now; an empty status is « à démarrer ». It returns the
 // follow-up with its new ID.
 func (r *Radar) OpenFollowUp(f FollowUp, scope store.Scope) (FollowUp, error) {
+	if err := r.who.Check(actor.WriteFollowUps); err != nil {
+		return FollowUp{}, err
+	}
 	now := r.now().UTC()
 	f, err := f.clean(now, time.Time{})
 	if err != nil {
@@ -166,8 +170,10 @@ func (r *Radar) OpenFollowUp(f FollowUp, scope store.Scope) (FollowUp, error) {
 		if err := personExists(tx, f.Person); err != nil {
 			return err
 		}
-		_, err := store.PutIn(tx, FollowUpKind, f.ID, f, scope)
-		return err
+		if _, err := store.PutIn(tx, FollowUpKind, f.ID, f, scope); err != nil {
+			return err
+		}
+		return r.who.Log(tx, actor.FollowUpChanged, f.Person, FollowUpKind+"/"+f.ID)
 	})
 	if err != nil {
 		return FollowUp{}, err
@@ -181,6 +187,9 @@ func (r *Radar) OpenFollowUp(f FollowUp, scope store.Scope) (FollowUp, error) {
 // stay as they were; Updated becomes now. scope is the person's consent
 // scope.
 func (r *Radar) UpdateFollowUp(f FollowUp, scope store.Scope) (FollowUp, error) {
+	if err := r.who.Check(actor.WriteFollowUps); err != nil {
+		return FollowUp{}, err
+	}
 	now := r.now().UTC()
 	r.work.Lock()
 	defer r.work.Unlock()
@@ -200,8 +209,10 @@ func (r *Radar) UpdateFollowUp(f FollowUp, scope store.Scope) (FollowUp, error) 
 			return err
 		}
 		f.Opened, f.Updated = old.Opened, now
-		_, err = store.PutIn(tx, FollowUpKind, f.ID, f, scope)
-		return err
+		if _, err = store.PutIn(tx, FollowUpKind, f.ID, f, scope); err != nil {
+			return err
+		}
+		return r.who.Log(tx, actor.FollowUpChanged, f.Person, FollowUpKind+"/"+f.ID)
 	})
 	if err != nil {
 		return FollowUp{}, err
@@ -211,11 +222,17 @@ func (r *Radar) UpdateFollowUp(f FollowUp, scope store.Scope) (FollowUp, error) 
 }
 
 // FollowUpsOf returns a person's follow-ups: the open ones first, by due
-// date (none last), then the closed ones, the latest change first.
+// date (none last), then the closed ones, the latest change first. A role
+// that does not read notes (the front desk) gets them without their note.
 func (r *Radar) FollowUpsOf(person string) ([]FollowUp, error) {
 	out, err := followUpsOf(r.db.Find, r.db.Get, person)
 	if err != nil {
 		return nil, err
+	}
+	if !r.who.Can(actor.ReadNotes) {
+		for i := range out {
+			out[i].Note = ""
+		}
 	}
 	slices.SortFunc(out, func(a, b FollowUp) int {
 		if a.Open() != b.Open() {

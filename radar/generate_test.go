@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/radar"
@@ -40,7 +41,7 @@ func TestRecomputeAgreesWithRefresh(t *testing.T) {
 	for i, id := range ids[:60] {
 		// Walk-ins of the last weeks, arrived at odd instants (the index keeps seconds).
 		at := now.Add(-time.Duration(i)*31*time.Hour - time.Duration(i)*time.Millisecond)
-		s := appointments.NewScheduler(db, func() time.Time { return at })
+		s := appointments.NewScheduler(db, actor.System(""), func() time.Time { return at })
 		if _, err := s.AddWalkIn(appointments.WalkIn{Centre: g.Centres[i%2], Person: id}); err != nil {
 			t.Fatal(err)
 		}
@@ -53,11 +54,11 @@ func TestRecomputeAgreesWithRefresh(t *testing.T) {
 		t.Fatalf("GenerateFollowUps wrote %+v", sample)
 	}
 	clock := func() time.Time { return now }
-	whole, err := radar.New(db, clock)
+	whole, err := radar.New(db, actor.System(""), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	each, err := radar.New(db, clock)
+	each, err := radar.New(db, actor.System(""), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestRecomputeAgreesWithRefresh(t *testing.T) {
 	}
 	// And a month later, by the clock alone, still the same.
 	now = now.AddDate(0, 1, 0)
-	later, err := radar.New(db, clock)
+	later, err := radar.New(db, actor.System(""), clock)
 	if err != nil {
 		t.Fatal(err)
 	}

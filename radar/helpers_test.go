@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/radar"
@@ -59,7 +60,7 @@ func newFixture(tb testing.TB) *fixture { return newFixtureIn(tb, openDB(tb)) }
 func newFixtureIn(tb testing.TB, db *store.DB) *fixture {
 	tb.Helper()
 	f := &fixture{tb: tb, db: db, now: start, centre: "centre-tilleuls", other: "centre-roubaix", mediator: "med-camille", mediator2: "med-yanis"}
-	r, err := radar.New(db, f.clock)
+	r, err := radar.New(db, actor.System(""), f.clock)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func (f *fixture) want(person string, rule radar.Rule, on bool, since time.Time)
 // agrees with one computed afresh from the indexes.
 func (f *fixture) sameAsRecompute(person string) {
 	f.tb.Helper()
-	fresh, err := radar.New(f.db, func() time.Time { return f.now })
+	fresh, err := radar.New(f.db, actor.System(""), func() time.Time { return f.now })
 	if err != nil {
 		f.tb.Fatal(err)
 	}

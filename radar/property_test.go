@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/radar"
 	"relais/store"
@@ -46,7 +47,7 @@ func TestPropertyFutureBookingKeepsOffNoShow(t *testing.T) {
 			if h, ok := f.hit(p, radar.NoShow); ok {
 				rt.Fatalf("%s: on the radar for a no-show with an appointment booked on %v: %+v", when, booked, h)
 			}
-			fresh, err := radar.New(db, func() time.Time { return f.now })
+			fresh, err := radar.New(db, actor.System(""), func() time.Time { return f.now })
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -156,7 +157,7 @@ func TestPropertyCaseNeverStaysOpenAfterTheyCame(t *testing.T) {
 				}
 			}
 		}
-		fresh, err := radar.New(db, func() time.Time { return f.now })
+		fresh, err := radar.New(db, actor.System(""), func() time.Time { return f.now })
 		if err != nil {
 			rt.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/people"
 	"relais/store"
@@ -50,6 +51,7 @@ type WeekCount struct {
 // the follow-ups and cases. It is safe for concurrent use.
 type Radar struct {
 	db      *store.DB
+	who     *actor.Actor // whose role is checked and whose actions are logged
 	now     func() time.Time
 	replica uint64
 
@@ -74,11 +76,15 @@ type Radar struct {
 // store (Recompute): there is no need to call Recompute after it. now is
 // the clock (time.Now when nil). db must have been opened with Indexes
 // (and appointments' and people's).
-func New(db *store.DB, now func() time.Time) (*Radar, error) {
+//
+// who is the member of staff signed in: the network's list (Entries,
+// Weekly) and cases are for roles that read the radar (coordinators,
+// administrators); every role sees whether a person is on it (EntryOf).
+func New(db *store.DB, who *actor.Actor, now func() time.Time) (*Radar, error) {
 	if now == nil {
 		now = time.Now
 	}
-	r := &Radar{db: db, now: now, replica: db.Replica()}
+	r := &Radar{db: db, who: who, now: now, replica: db.Replica()}
 	if err := r.Recompute(); err != nil {
 		return nil, err
 	}
@@ -95,12 +101,21 @@ func (r *Radar) Rules() Rules {
 // SetRules validates and saves the network's rules, then applies them to
 // everyone. Nothing is written when they are refused.
 func (r *Radar) SetRules(rules Rules) error {
+	if err := r.who.Check(actor.SetRadarRules); err != nil {
+		return err
+	}
 	if err := rules.Validate(); err != nil {
 		return err
 	}
 	r.work.Lock()
 	defer r.work.Unlock()
-	if _, err := store.NewCollection[Rules](r.db, RulesKind).Put(RulesID, rules, store.ScopeNetwork); err != nil {
+	err := r.db.Update(func(tx *store.Tx) error {
+		if _, err := store.PutIn(tx, RulesKind, RulesID, rules, store.ScopeNetwork); err != nil {
+			return err
+		}
+		return r.who.Log(tx, actor.RadarRulesSet, "", RulesKind+"/"+RulesID)
+	})
+	if err != nil {
 		return err
 	}
 	r.applyRules(rules)
@@ -529,6 +544,9 @@ func (r *Radar) view(fn func(now time.Time)) {
 // Entries returns the persons on the radar that match f, by urgency: due
 // dates first, by date, then the longest on the radar.
 func (r *Radar) Entries(f Filter) []Entry {
+	if !r.who.Can(actor.ReadRadar) {
+		return nil
+	}
 	var out []Entry
 	r.view(func(now time.Time) {
 		for _, e := range r.order {
@@ -571,6 +589,9 @@ const MaxWeeks = 520
 // Weekly counts the cases opened (Entered) and closed (Left) in each of the
 // last weeks weeks, the current one last; weeks are Monday to Sunday in Paris.
 func (r *Radar) Weekly(weeks int) []WeekCount {
+	if !r.who.Can(actor.ReadRadar) {
+		return nil
+	}
 	if weeks <= 0 {
 		return nil
 	}

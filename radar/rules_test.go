@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/radar"
 	"relais/store"
@@ -75,7 +76,7 @@ func TestNoShowRuleFollowsTheRules(t *testing.T) {
 	f.now = day(14)
 	f.want(p, radar.NoShow, true, day(14))
 	// The rules are the network's: a new radar reads them back.
-	r2, err := radar.New(f.db, func() time.Time { return f.now })
+	r2, err := radar.New(f.db, actor.System(""), func() time.Time { return f.now })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,11 @@ package schema
 
 import (
 	"relais/appointments"
+	"relais/audit"
 	"relais/guides"
 	"relais/people"
 	"relais/radar"
+	"relais/rgpd"
 	"relais/staff"
 	"relais/store"
 )
@@ -20,6 +22,8 @@ func Indexes() []store.Index {
 	all = append(all, appointments.Indexes()...)
 	all = append(all, guides.Indexes()...)
 	all = append(all, radar.Indexes()...)
+	all = append(all, audit.Indexes()...)
+	all = append(all, rgpd.Indexes()...)
 	return all
 }
 

@@ -3,14 +3,15 @@
 package staff
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"regexp"
-	"relais/actor"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/problem"
 	"relais/store"
@@ -159,6 +160,7 @@ type Session struct {
 
 	desk   *Desk
 	master []byte
+	who    *actor.Actor
 }
 
 // Close closes the store; the desk stays locked for the next sign-in.
@@ -183,6 +185,7 @@ func (d *Desk) SetUp(f FirstRun) (*Session, string, error) {
 	}
 	s := &Session{DB: db, CentreID: store.NewID(), Centre: centre, desk: d, master: master}
 	s.Account = Account{Login: login, Name: strings.TrimSpace(f.AdminName), Role: Admin, Centre: s.CentreID}
+	s.who = actor.New(s.Account.Login, s.Account.Name, s.Account.Role, s.CentreID)
 	err = db.Update(func(tx *store.Tx) error {
 		if _, err := store.PutIn(tx, appointments.CentreKind, s.CentreID, centre, store.ScopeNetwork); err != nil {
 			return err
@@ -239,6 +242,7 @@ func session(db *store.DB, login string) (*Session, error) {
 		return nil, ErrAccountDisabled
 	}
 	s := &Session{DB: db, Account: acc, CentreID: acc.Centre}
+	s.who = actor.New(acc.Login, acc.Name, acc.Role, acc.Centre)
 	if s.Centre, _, err = appointments.Centres(db).Get(acc.Centre); err != nil {
 		return nil, err
 	}
@@ -283,25 +287,27 @@ func (d *Desk) RestoreWithRecoveryKey(r io.Reader, code string) error {
 
 // Problems of account management.
 var (
-	ErrNotAllowed  = problem.Register("staff.not_allowed")
+	ErrNotAllowed  = actor.ErrNotAllowed
 	ErrLoginTaken  = problem.Register("staff.login_taken")
 	ErrUnknownRole = problem.Register("staff.unknown_role")
 	ErrDisableSelf = problem.Register("staff.disable_self")
+	// ErrUnknownLogin: no account has this login.
+	ErrUnknownLogin = problem.Register("staff.unknown_login")
 )
 
 // Roles lists the roles, from the front desk to the administrator.
 func Roles() []Role { return actor.Roles() }
 
-// Actor is the signed-in member of staff as the domain services see them.
-func (s *Session) Actor() *actor.Actor {
-	return actor.New(s.Account.Login, s.Account.Name, s.Account.Role, s.CentreID)
-}
+// Actor is the signed-in member of staff as the domain services see them:
+// one for the session, so that the audit log given to it (Recording)
+// records the session's account changes too.
+func (s *Session) Actor() *actor.Actor { return s.who }
 
 // AddAccount creates a colleague's account at the session's centre, with
 // their own password (a keyslot of the folder). Only an administrator may.
 func (s *Session) AddAccount(name, login string, role Role, password string) (string, error) {
-	if s.Account.Role != Admin {
-		return "", ErrNotAllowed
+	if err := s.who.Check(actor.ManageAccounts); err != nil {
+		return "", err
 	}
 	if err := checkName(name); err != nil {
 		return "", err
@@ -332,17 +338,29 @@ func (s *Session) AddAccount(name, login string, role Role, password string) (st
 	}
 	id := store.NewID()
 	acc := Account{Login: login, Name: strings.TrimSpace(name), Role: role, Centre: s.CentreID}
-	if _, err := Accounts(s.DB).Put(id, acc, store.ScopeNetwork); err != nil {
+	if err := s.putAccount(id, acc); err != nil {
 		return "", err
 	}
 	return id, nil
 }
 
+// putAccount writes an account and notes it in the audit log.
+func (s *Session) putAccount(id string, acc Account) error {
+	return s.DB.Update(func(tx *store.Tx) error {
+		if _, err := store.PutIn(tx, Kind, id, acc, store.ScopeNetwork); err != nil {
+			return err
+		}
+		return s.who.Log(tx, actor.AccountChanged, "", Kind+"/"+id)
+	})
+}
+
 // SetPasswordOf gives an existing account a new password (a new keyslot).
-// Only an administrator may; the account must exist.
+// Only an administrator may; the account must exist. Staff screens reset a
+// password with the recovery key instead (ResetPassword): this is for the
+// demo's accounts.
 func (s *Session) SetPasswordOf(login, password string) error {
-	if s.Account.Role != Admin {
-		return ErrNotAllowed
+	if err := s.who.Check(actor.ManageAccounts); err != nil {
+		return err
 	}
 	login = store.NormaliseLogin(login)
 	if _, _, err := Accounts(s.DB).FindOne("login", login); err != nil {
@@ -351,13 +369,72 @@ func (s *Session) SetPasswordOf(login, password string) error {
 	return s.desk.folder.SetPassword(s.master, login, password, s.desk.opts)
 }
 
+// ResetPassword gives a colleague's account a new password, for an
+// administrator who holds the centre's recovery key (printed at set-up):
+// the key, not only the session, proves the reset is deliberate. A wrong key
+// gives store.ErrWrongRecovery and changes nothing.
+func (s *Session) ResetPassword(code, login, password string) error {
+	if err := s.who.Check(actor.ManageAccounts); err != nil {
+		return err
+	}
+	master, err := s.desk.folder.Keyring().UnlockRecovery(code)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(master, s.master) {
+		return store.ErrWrongRecovery
+	}
+	return s.desk.resetPassword(s.DB, master, s.who, login, password)
+}
+
+// ResetPassword gives an account a new password with the centre's recovery
+// key, on the sign-in screen, when nobody can sign in (the only
+// administrator forgot their password). The store is opened for the time
+// of the change, which is noted in the audit log as Relais's.
+func (d *Desk) ResetPassword(code, login, password string, audit func(db *store.DB) actor.Recorder) error {
+	master, err := d.folder.Keyring().UnlockRecovery(code)
+	if err != nil {
+		return err
+	}
+	db, err := d.folder.Open(master, d.opts)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	who := actor.System("")
+	if audit != nil {
+		who.Recording(audit(db))
+	}
+	return d.resetPassword(db, master, who, login, password)
+}
+
+func (d *Desk) resetPassword(db *store.DB, master []byte, who *actor.Actor, login, password string) error {
+	login = store.NormaliseLogin(login)
+	if err := store.CheckPassword(password); err != nil {
+		return err
+	}
+	id, _, err := Accounts(db).FindOne("login", login)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrUnknownLogin.With("login", login)
+	}
+	if err != nil {
+		return err
+	}
+	if err := d.folder.SetPassword(master, login, password, d.opts); err != nil {
+		return err
+	}
+	// Forget the account's wrong passwords: the new one works at once.
+	d.attempts.succeeded(login)
+	return db.Update(func(tx *store.Tx) error { return who.Log(tx, actor.AccountChanged, "", Kind+"/"+id) })
+}
+
 // SetDisabled disables an account (it can no longer sign in, even with
 // the right password; its history stays) or enables it again. Only an
 // administrator may, and nobody disables themselves: so an administrator
 // who can sign in always remains.
 func (s *Session) SetDisabled(login string, disabled bool) error {
-	if s.Account.Role != Admin {
-		return ErrNotAllowed
+	if err := s.who.Check(actor.ManageAccounts); err != nil {
+		return err
 	}
 	login = store.NormaliseLogin(login)
 	if disabled && login == s.Account.Login {
@@ -372,6 +449,5 @@ func (s *Session) SetDisabled(login string, disabled bool) error {
 		return nil
 	}
 	acc.Disabled = disabled
-	_, err = accounts.Put(id, acc, store.ScopeNetwork)
-	return err
+	return s.putAccount(id, acc)
 }

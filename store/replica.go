@@ -140,9 +140,11 @@ func (tx *Tx) applyRemote(r Record) (Outcome, error) {
 		if theirs {
 			winner, loser, outcome = r, ours, ConflictWon
 		}
-		// Two deletions do not conflict, and conflict records, which every
-		// replica writes alike, do not make conflicts of their own.
-		if !(seen.Deleted && r.Deleted) && r.Kind != ConflictKind {
+		// Two deletions do not conflict, nor do two identical bodies (every
+		// copy's daily purge anonymises the same old appointment alike),
+		// and conflict records, which every replica writes alike, do not
+		// make conflicts of their own.
+		if !(seen.Deleted && r.Deleted) && !sameBody(seen, local, r) && r.Kind != ConflictKind {
 			if err := tx.keepConflict(loser); err != nil {
 				return outcome, err
 			}
@@ -168,6 +170,13 @@ func (tx *Tx) applyRemote(r Record) (Outcome, error) {
 	}
 	_, err = tx.Apply(keep)
 	return outcome, err
+}
+
+// sameBody reports whether the remote record r carries exactly the body
+// partners see of ours (seen is our metadata as announced): then neither
+// side lost anything, whichever wins.
+func sameBody(seen Meta, local, r Record) bool {
+	return !seen.Deleted && !r.Deleted && bytes.Equal(local.Body, r.Body)
 }
 
 func (tx *Tx) keepConflict(loser Record) error {
