@@ -46,6 +46,7 @@ test: test-deps vet
 bench:
 	go test -run '^$$' -bench . -benchtime 2000x ./store/ ./appointments/ ./people/ ./guides/ ./radar/
 	go test -run '^$$' -bench . -benchtime 20x ./app/
+	go test -run '^$$' -bench . -benchtime 3x ./stats/ ./report/ ./importcsv/
 
 fuzz:
 	go test ./store -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime 60s
@@ -54,6 +55,7 @@ fuzz:
 	go test ./sync/discover -run '^$$' -fuzz FuzzDecode -fuzztime 30s
 	go test ./guides -run '^$$' -fuzz FuzzParse -fuzztime 30s
 	go test ./radar -run '^$$' -fuzz FuzzParseIndexValue -fuzztime 30s
+	go test ./importcsv -run '^$$' -fuzz FuzzRead -fuzztime 30s
 
 clean:
 	rm -rf bin "$(DEMO_DIR)"
