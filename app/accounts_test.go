@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
@@ -108,7 +109,11 @@ func TestAutoLockSetting(t *testing.T) {
 // « Changer d'utilisateur » locks and offers an empty login to a colleague.
 func TestSwitchUser(t *testing.T) {
 	u, _ := signedInUI(t)
+	dialog.ShowInformation("Awa Diallo", "06 12 34 56 78", u.Window())
 	test.Tap(u.SwitchUserButton())
+	if u.Window().Canvas().Overlays().Top() != nil {
+		t.Error("a dialog stays open over the sign-in screen")
+	}
 	if u.Screen() != app.ScreenUnlock {
 		t.Fatalf("screen = %s", u.Screen())
 	}

@@ -27,6 +27,7 @@ const (
 	sectionGuides   = "guides"
 	sectionRadar    = "radar"
 	sectionNetwork  = "network"
+	sectionReports  = "reports"
 	sectionSettings = "settings"
 	sectionJournal  = "journal"
 )
@@ -39,6 +40,7 @@ func sections() []section {
 		{sectionGuides, func() string { return lang.L("Guides") }, theme.DocumentIcon(), (*UI).guidesPanel, true},
 		{sectionRadar, func() string { return lang.L("Radar") }, theme.SearchIcon(), (*UI).radarPanel, true},
 		{sectionNetwork, func() string { return lang.L("Network") }, theme.ComputerIcon(), (*UI).networkPanel, true},
+		{sectionReports, func() string { return lang.L("Reports") }, theme.DocumentSaveIcon(), (*UI).reportsPanel, true},
 		{sectionJournal, func() string { return lang.L("Journal") }, theme.ListIcon(), (*UI).journalPanel, true},
 		{sectionSettings, func() string { return lang.L("Settings") }, theme.SettingsIcon(), (*UI).settingsPanel, false},
 	}

@@ -112,6 +112,12 @@ func (u *UI) onClosed() {
 }
 
 func (u *UI) closeSession() {
+	// No dialog stays over the sign-in screen: it may show a person's data.
+	if c := u.win.Canvas(); c != nil {
+		for top := c.Overlays().Top(); top != nil; top = c.Overlays().Top() {
+			c.Overlays().Remove(top)
+		}
+	}
 	if u.session != nil {
 		if g := u.panels().guides; g != nil {
 			g.closeViewer() // and its presentation window
