@@ -56,6 +56,7 @@ fuzz:
 	go test ./guides -run '^$$' -fuzz FuzzParse -fuzztime 30s
 	go test ./radar -run '^$$' -fuzz FuzzParseIndexValue -fuzztime 30s
 	go test ./importcsv -run '^$$' -fuzz FuzzRead -fuzztime 30s
+	go test ./sync/peer -run '^$$' -fuzz FuzzRelayMessage -fuzztime 30s
 
 clean:
 	rm -rf bin "$(DEMO_DIR)"

@@ -140,6 +140,7 @@ const (
 
 	PartnerAdded     Action = "partner.added"
 	PartnerRemoved   Action = "partner.removed"
+	NetworkChanged   Action = "network.changed" // the relay, the mailbox's folder password
 	ConflictSettled  Action = "conflict.settled"
 	AccountChanged   Action = "account.changed"
 	CentreChanged    Action = "centre.changed"

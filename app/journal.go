@@ -550,6 +550,8 @@ func auditActionName(a actor.Action) string {
 		return lang.L("Partner centre added")
 	case actor.PartnerRemoved:
 		return lang.L("Partner centre removed")
+	case actor.NetworkChanged:
+		return lang.L("Network settings changed")
 	case actor.ConflictSettled:
 		return lang.L("Conflict settled")
 	case actor.AccountChanged:

@@ -17,6 +17,7 @@ import (
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
 
+	"relais/actor"
 	"relais/network"
 	"relais/staff"
 )
@@ -32,23 +33,34 @@ type networkView struct {
 	session   *staff.Session
 	refresher // every networkRefresh, and when a partner's state changes
 
-	id        *widget.Label
-	qr        *canvas.Image
-	reachAt   *widget.Label
-	partners  *fyne.Container
-	empty     *widget.Label
-	name      *widget.Entry
-	device    *widget.Entry
-	address   *widget.Entry
-	add       *widget.Button
-	problem   *widget.Label
-	rows      map[string]*partnerRow
-	shownList string // the partners shown, to rebuild the rows only when it changes
+	id       *widget.Label
+	qr       *canvas.Image
+	reachAt  *widget.Label
+	partners *fyne.Container
+	empty    *widget.Label
+	name     *widget.Entry
+	device   *widget.Entry
+	address  *widget.Entry
+	kind     *widget.RadioGroup // a centre, or an encrypted mailbox
+	add      *widget.Button
+	problem  *widget.Label
+	rows     map[string]*partnerRow
+
+	// The network's settings beyond the local network.
+	relay         *widget.Entry
+	saveRelay     *widget.Button
+	relayState    *widget.Label
+	password      *widget.Entry
+	savePassword  *widget.Button
+	passwordState *widget.Label
+	settingsIssue *widget.Label
+	shownList     string // the partners shown, to rebuild the rows only when it changes
 }
 
 // partnerRow is one partner in the list.
 type partnerRow struct {
 	state    *widget.Label
+	issue    *widget.Label // what keeps it from syncing, when known
 	last     *widget.Label
 	pending  *widget.Label
 	progress *widget.ProgressBar
@@ -99,16 +111,22 @@ func (v *networkView) content() fyne.CanvasObject {
 	v.problem = problemLabel()
 	v.add = widget.NewButtonWithIcon(lang.L("Add the partner"), theme.ContentAddIcon(), v.addPartner)
 	v.add.Importance = widget.HighImportance
+	v.kind = widget.NewRadioGroup([]string{lang.L("Partner centre"), lang.L("Encrypted mailbox")}, nil)
+	v.kind.Horizontal = true
+	v.kind.Required = true
+	v.kind.SetSelected(lang.L("Partner centre"))
 	form := widget.NewForm(
+		widget.NewFormItem(lang.L("It is"), v.kind),
 		widget.NewFormItem(lang.L("Name of the centre"), v.name),
 		widget.NewFormItem(lang.L("Its id"), v.device),
 		widget.NewFormItem(lang.L("Its address"), v.address),
 	)
-	admin := v.session.Account.Role == staff.Admin
+	admin := v.u.si.Actor.Can(actor.ManagePartners)
 	if !admin {
 		form.Hide()
 		v.add.Hide()
 	}
+	settings := v.settingsCard(admin)
 
 	this := container.NewBorder(nil, nil, nil, v.qr, container.NewVBox(
 		subheading(lang.L("This centre")),
@@ -121,6 +139,7 @@ func (v *networkView) content() fyne.CanvasObject {
 		heading(lang.L("Network")),
 		paragraph(lang.L("Relais shares appointments and files with the partner centres directly, computer to computer, encrypted, without any cloud. A person's file is shared only if they agreed to it.")),
 		widget.NewCard("", "", this),
+		settings,
 		subheading(lang.L("Partner centres")),
 		v.empty,
 		v.partners,
@@ -131,6 +150,90 @@ func (v *networkView) content() fyne.CanvasObject {
 		objs = append(objs, small(lang.L("Only an administrator adds or removes partner centres.")))
 	}
 	return container.NewVBox(objs...)
+}
+
+// settingsCard holds the network's settings beyond the local network: the
+// relay server and the folder password of the encrypted mailboxes. Only an
+// administrator changes them; the others see whether they are set.
+func (v *networkView) settingsCard(admin bool) fyne.CanvasObject {
+	st := v.u.network.Status()
+	v.relayState = paragraph("")
+	v.passwordState = paragraph("")
+	v.settingsIssue = problemLabel()
+	v.relay = widget.NewEntry()
+	v.relay.SetText(st.Relay)
+	v.relay.SetPlaceHolder("relay://relais.mon-reseau.fr:22067/?id=…")
+	v.saveRelay = widget.NewButtonWithIcon(lang.L("Save the relay"), theme.DocumentSaveIcon(), v.setRelay)
+	v.password = widget.NewPasswordEntry()
+	v.password.SetPlaceHolder(lang.L("The same in every centre of the network"))
+	v.savePassword = widget.NewButtonWithIcon(lang.L("Save the password"), theme.DocumentSaveIcon(), v.setPassword)
+	intro := paragraph(lang.L("For centres on other networks or behind a box (NAT): the network's relay connects them, and an encrypted mailbox keeps what they send for those that were closed. Neither can read a file."))
+	box := container.NewVBox(subheading(lang.L("Network settings")), intro)
+	if admin {
+		box.Add(widget.NewForm(
+			widget.NewFormItem(lang.L("Relay server"), container.NewBorder(nil, nil, nil, v.saveRelay, v.relay)),
+			widget.NewFormItem(lang.L("Folder password"), container.NewBorder(nil, nil, nil, v.savePassword, v.password)),
+		))
+	}
+	box.Add(v.relayState)
+	box.Add(v.passwordState)
+	box.Add(v.settingsIssue)
+	return widget.NewCard("", "", box)
+}
+
+// showSettings shows whether the relay is joined and the password set.
+func (v *networkView) showSettings(st network.Status) {
+	switch {
+	case st.Relay == "":
+		v.relayState.SetText(lang.L("Relay: none. Partners on other networks need an address they can reach."))
+		v.relayState.Importance = widget.MediumImportance
+	case st.RelayErr != nil:
+		v.relayState.SetText(lang.L("Relay: not reached yet. Relais keeps trying; check the address with the network's coordinator if it lasts."))
+		v.relayState.Importance = widget.WarningImportance
+	default:
+		v.relayState.SetText(lang.L("Relay: joined. Partners on other networks reach this centre through it."))
+		v.relayState.Importance = widget.SuccessImportance
+	}
+	v.relayState.Refresh()
+	if st.FolderPassword {
+		v.passwordState.SetText(lang.L("Folder password: saved (it is never shown again)."))
+	} else {
+		v.passwordState.SetText(lang.L("Folder password: not typed yet. An encrypted mailbox needs it."))
+	}
+}
+
+func (v *networkView) setRelay() {
+	u := v.u
+	nw, addr := u.network, v.relay.Text
+	v.saveRelay.Disable()
+	background(u, func() (struct{}, error) { return struct{}{}, nw.SetRelay(addr) }, func(_ struct{}, err error) {
+		v.saveRelay.Enable()
+		if !v.alive() {
+			return
+		}
+		setProblem(v.settingsIssue, Message(err))
+		if err == nil {
+			v.relay.SetText(nw.Status().Relay)
+		}
+		v.refresh()
+	})
+}
+
+func (v *networkView) setPassword() {
+	u := v.u
+	nw, pw := u.network, v.password.Text
+	v.savePassword.Disable()
+	background(u, func() (struct{}, error) { return struct{}{}, nw.SetFolderPassword(pw) }, func(_ struct{}, err error) {
+		v.savePassword.Enable()
+		if !v.alive() {
+			return
+		}
+		setProblem(v.settingsIssue, Message(err))
+		if err == nil {
+			v.password.SetText("") // never shown again
+		}
+		v.refresh()
+	})
 }
 
 // qrCode draws text as a QR code, 4 pixels a module.
@@ -158,6 +261,7 @@ func (v *networkView) alive() bool {
 // refresh shows the partners' current states.
 func (v *networkView) refresh() {
 	st := v.u.network.Status()
+	v.showSettings(st)
 	if st.ListenErr != nil {
 		v.reachAt.Importance = widget.WarningImportance
 		v.reachAt.SetText(lang.L("Partners cannot reach this computer (the port is taken by another program): it still reaches the partners whose address it knows."))
@@ -212,14 +316,19 @@ func reachableAt(listening string) []string {
 func (v *networkView) newRow(p network.PartnerStatus) fyne.CanvasObject {
 	r := &partnerRow{
 		state:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		issue:    problemLabel(),
 		last:     widget.NewLabel(""),
 		pending:  widget.NewLabel(""),
 		progress: widget.NewProgressBar(),
 	}
 	v.rows[p.Device] = r
 	name := p.Name
+	kind := lang.L("Partner centre")
+	if p.Type == network.Mailbox {
+		kind = lang.L("Encrypted mailbox")
+	}
 	if name == "" {
-		name = lang.L("Partner centre")
+		name = kind
 	}
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	id := small(p.Device)
@@ -229,23 +338,32 @@ func (v *networkView) newRow(p network.PartnerStatus) fyne.CanvasObject {
 		where.SetText(lang.L("No address: it reaches this centre, or is found on the local network."))
 	}
 	right := container.NewVBox()
-	if v.session.Account.Role == staff.Admin {
+	if v.u.si.Actor.Can(actor.ManagePartners) {
 		device, label := p.Device, name
 		r.remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), func() { v.confirmRemove(device, label) })
 		r.remove.Importance = widget.DangerImportance
 		right.Add(r.remove)
 	}
+	head := container.NewHBox(title, r.state)
+	if p.Type == network.Mailbox {
+		badge := widget.NewLabelWithStyle(kind, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		head = container.NewHBox(widget.NewIcon(theme.MailComposeIcon()), title, badge, r.state)
+	}
 	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, right, container.NewVBox(
-		container.NewHBox(title, r.state),
-		id, where,
+		head,
+		id, where, r.issue,
 		container.NewHBox(r.last, r.pending),
 		r.progress,
 	)))
 }
 
 func (r *partnerRow) show(p network.PartnerStatus) {
+	setProblem(r.issue, Message(p.Problem))
 	if p.Connected {
 		r.state.SetText(lang.L("connected"))
+		if p.Relayed {
+			r.state.SetText(lang.L("connected through the relay"))
+		}
 		r.state.Importance = widget.SuccessImportance
 	} else {
 		r.state.SetText(lang.L("not connected"))
@@ -293,8 +411,12 @@ func (v *networkView) addPartner() {
 	u := v.u
 	nw := u.network
 	name, device, address := v.name.Text, v.device.Text, v.address.Text
+	add := nw.AddPartner
+	if v.kind.Selected == lang.L("Encrypted mailbox") {
+		add = nw.AddMailbox
+	}
 	v.add.Disable()
-	background(u, func() (network.Partner, error) { return nw.AddPartner(device, address, name) },
+	background(u, func() (network.Partner, error) { return add(device, address, name) },
 		func(_ network.Partner, err error) {
 			v.add.Enable()
 			if !v.alive() {

@@ -2,10 +2,13 @@ package app_test
 
 import (
 	"context"
+	"image/png"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
@@ -36,7 +39,7 @@ func newPartnerCentre(t *testing.T) *partnerCentre {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nw, err := network.Open(s.DB, "Centre B", network.Options{Listen: "tcp://127.0.0.1:0",
+	nw, err := network.Open(s.DB, "Centre B", network.Options{Who: actor.System(""), Listen: "tcp://127.0.0.1:0",
 		Tune: func(c *peer.Config) { c.RetryMin, c.RetryMax = 20*time.Millisecond, 200*time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
@@ -156,5 +159,89 @@ func TestNetworkPageReadOnlyForNonAdmins(t *testing.T) {
 	}
 	if v.Add.Visible() {
 		t.Error("a mediator can add partners")
+	}
+}
+
+// An administrator sets the network's relay and folder password, and adds
+// an encrypted mailbox: a bad relay address or a short password is refused
+// with a plain message and changes nothing; a mailbox without the password
+// is refused; the password is never shown again once saved.
+func TestNetworkPageSettingsAndMailbox(t *testing.T) {
+	u := newUI(t, fresh(t), setUpDesk(t))
+	signIn(t, u, password)
+	openNetwork(t, u)
+	s := u.NetworkSettingsView()
+	if s.Relay == nil || s.Password == nil || s.Kind == nil {
+		t.Fatal("no settings form for an administrator")
+	}
+	if s.RelayState != lang.L("Relay: none. Partners on other networks need an address they can reach.") ||
+		s.PasswordState != lang.L("Folder password: not typed yet. An encrypted mailbox needs it.") {
+		t.Errorf("a new centre's settings: %q, %q", s.RelayState, s.PasswordState)
+	}
+
+	test.Type(s.Relay, "relais.mon-reseau.fr")
+	test.Tap(s.SaveRelay)
+	u.WaitIdle(t)
+	if s = u.NetworkSettingsView(); s.Problem == "" || !strings.Contains(s.Problem, "relay://") {
+		t.Errorf("a bad relay address gave %q", s.Problem)
+	}
+	if u.NetworkStatus().Relay != "" {
+		t.Error("a bad relay address was saved")
+	}
+
+	// A mailbox before the password.
+	mbox, _ := peer.NewIdentity()
+	v := u.NetworkView()
+	s.Kind.SetSelected(lang.L("Encrypted mailbox"))
+	test.Type(v.Name, "Boîte aux lettres du réseau")
+	test.Type(v.Device, mbox.DeviceID())
+	test.Type(v.Address, "127.0.0.1:22000")
+	test.Tap(v.Add)
+	u.WaitIdle(t)
+	if v = u.NetworkView(); v.Problem != lang.X("network.no_folder_password", "") || len(v.Partners) != 0 {
+		t.Fatalf("a mailbox without the password: problem %q, partners %d", v.Problem, len(v.Partners))
+	}
+
+	test.Type(s.Password, "court")
+	test.Tap(s.SavePassword)
+	u.WaitIdle(t)
+	if s = u.NetworkSettingsView(); !strings.Contains(s.Problem, "12") || u.NetworkStatus().FolderPassword {
+		t.Errorf("a short password: problem %q, saved %v", s.Problem, u.NetworkStatus().FolderPassword)
+	}
+	s.Password.SetText("le secret du réseau, 2026")
+	test.Tap(s.SavePassword)
+	u.WaitIdle(t)
+	s = u.NetworkSettingsView()
+	if s.Problem != "" || s.Password.Text != "" || !u.NetworkStatus().FolderPassword ||
+		s.PasswordState != lang.L("Folder password: saved (it is never shown again).") {
+		t.Errorf("after saving the password: problem %q, entry %q, state %q", s.Problem, s.Password.Text, s.PasswordState)
+	}
+
+	test.Tap(v.Add)
+	u.WaitIdle(t)
+	v = u.NetworkView()
+	if v.Problem != "" || len(v.Partners) != 1 {
+		t.Fatalf("adding the mailbox: problem %q, partners %d", v.Problem, len(v.Partners))
+	}
+	if p := u.NetworkStatus().Partners[0]; p.Type != network.Mailbox || p.Name != "Boîte aux lettres du réseau" {
+		t.Errorf("the mailbox is stored as %+v", p)
+	}
+	if s = u.NetworkSettingsView(); s.PartnerHeads[0] != lang.L("not connected") {
+		t.Errorf("the mailbox row says %q", s.PartnerHeads[0])
+	}
+	if os.Getenv("RELAIS_SCREENSHOTS") != "" {
+		w := u.Window()
+		w.Resize(fyne.NewSize(1000, 1300))
+		u.WaitIdle(t)
+		w.Content().Refresh()
+		u.WaitIdle(t)
+		f, err := os.Create(os.Getenv("RELAIS_SCREENSHOTS") + "/network-settings.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 
+	"relais/network"
 	"relais/report"
 	"relais/rgpd"
 )
@@ -86,7 +87,7 @@ func (u *UI) notice() report.Notice {
 	n.PersonMonths, n.DetailsMonths = r.PersonMonths, r.DetailsMonths
 	if u.network != nil {
 		for _, p := range u.network.Status().Partners {
-			if p.Name != "" {
+			if p.Type != network.Mailbox && p.Name != "" {
 				n.Partners = append(n.Partners, p.Name)
 			}
 		}

@@ -236,7 +236,7 @@ func Actions() []actor.Action {
 		actor.AppointmentBooked, actor.AppointmentChanged, actor.AppointmentCancelled,
 		actor.AppointmentCheckedIn, actor.AppointmentOutcome, actor.WalkInRecorded,
 		actor.FollowUpChanged, actor.RadarCaseChanged, actor.RadarRulesSet, actor.WalkthroughSaved, actor.GuideSaved,
-		actor.PartnerAdded, actor.PartnerRemoved, actor.ConflictSettled, actor.AccountChanged,
+		actor.PartnerAdded, actor.PartnerRemoved, actor.NetworkChanged, actor.ConflictSettled, actor.AccountChanged,
 		actor.CentreChanged, actor.RetentionChanged, actor.PurgeRun, actor.SignedIn,
 	}
 }

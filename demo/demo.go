@@ -176,7 +176,7 @@ func Create(dir string, opts store.Options, size Size, seed uint64, progress fun
 // Network page, each with an id of its own and no address: nothing is
 // dialed, and they show as not connected.
 func addDemoPartners(s *staff.Session, centres []string) error {
-	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{})
+	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{Who: s.Actor()})
 	if err != nil {
 		return err
 	}

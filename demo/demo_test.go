@@ -65,7 +65,7 @@ func TestCreateMakesABelievableNetworkOnce(t *testing.T) {
 		t.Errorf("people service holds %d", svc.Len())
 	}
 	// The other demo centres are listed as partners, by name, not connected.
-	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{})
+	nw, err := network.Open(s.DB, s.Centre.Name, network.Options{Who: actor.System("")})
 	if err != nil {
 		t.Fatal(err)
 	}

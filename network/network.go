@@ -4,7 +4,16 @@
 // replicates with, and the sync node that runs while Relais is open.
 //
 // Everything here is kept in the encrypted store as local records that
-// never leave this computer: the private key in particular.
+// never leave this computer: the private key in particular, and the
+// network's folder password (see SetFolderPassword).
+//
+// Beyond the local network, a centre may use two pieces of the network's
+// own infrastructure, neither of which ever sees a record in clear: a
+// relay server (Syncthing's strelaysrv) through which two centres behind
+// NAT routers reach each other, over TLS from end to end; and encrypted
+// mailboxes, stock Syncthing instances that keep the network's records
+// encrypted with the folder password, so that a centre that was offline
+// catches up from them alone.
 package network
 
 import (
@@ -22,6 +31,7 @@ import (
 
 	"github.com/syncthing/syncthing/lib/protocol"
 
+	"relais/actor"
 	"relais/problem"
 	"relais/store"
 	"relais/sync/discover"
@@ -46,23 +56,60 @@ var (
 	ErrAlreadyPartner = problem.Register("network.already_partner")
 	ErrNotPartner     = problem.Register("network.not_partner")
 	ErrNameTooLong    = problem.Register("network.name_too_long")
+	// ErrBadRelay: the relay address is not "relay://host:port/?id=…".
+	ErrBadRelay = problem.Register("network.bad_relay")
+	// ErrNoFolderPassword: a mailbox needs the network's folder password first.
+	ErrNoFolderPassword = problem.Register("network.no_folder_password")
+	// ErrPasswordTooShort: the folder password has fewer than MinPasswordLength characters.
+	ErrPasswordTooShort = problem.Register("network.password_too_short")
+	// ErrPasswordInUse: the folder password cannot be removed while a mailbox needs it.
+	ErrPasswordInUse = problem.Register("network.password_in_use")
+	// ErrMailboxUnreachable: a mailbox needs an address, or a relay it joins.
+	ErrMailboxUnreachable = problem.Register("network.mailbox_unreachable")
+	// ErrMailboxPassword: the mailbox keeps the network's data under another folder password.
+	ErrMailboxPassword = problem.Register("network.mailbox_password")
+)
+
+// MinPasswordLength is the shortest folder password accepted, in characters.
+const MinPasswordLength = 12
+
+// PartnerType says what a partner is.
+type PartnerType string
+
+// The types of partners.
+const (
+	// Centre is another Relais: it holds the network's records in clear
+	// (in its encrypted store) and edits them.
+	Centre PartnerType = ""
+	// Mailbox is a stock Syncthing whose folder is "receiveencrypted": an
+	// always-on « boîte aux lettres chiffrée » that holds only ciphertext.
+	Mailbox PartnerType = "mailbox"
 )
 
 // Partner is a partner centre as staff entered it.
 type Partner struct {
-	Device  string    `json:"device"`            // Syncthing format, with check digits
-	Address string    `json:"address,omitempty"` // "tcp://host:port", empty: it dials us, or the LAN tells where it is
-	Name    string    `json:"name,omitempty"`    // what staff call it, « Centre social Les Tilleuls »
-	Added   time.Time `json:"added"`
+	Device  string      `json:"device"`            // Syncthing format, with check digits
+	Address string      `json:"address,omitempty"` // "tcp://host:port", empty: it dials us, or the LAN tells where it is
+	Name    string      `json:"name,omitempty"`    // what staff call it, « Centre social Les Tilleuls »
+	Type    PartnerType `json:"type,omitempty"`
+	Added   time.Time   `json:"added"`
 	// LastSync is when everything it had announced was last applied here.
 	LastSync time.Time `json:"last_sync,omitzero"`
 }
 
-// Settings is the record kept under Kind/settings.
+// Settings is the record kept under Kind/settings, a local record of the
+// encrypted store: none of it ever leaves this computer.
 type Settings struct {
 	Identity string    `json:"identity"` // PEM: certificate and private key
 	Listen   string    `json:"listen"`   // "tcp://0.0.0.0:22100"
 	Partners []Partner `json:"partners"`
+	// Relay is the network's relay server, "relay://host:port/?id=…";
+	// empty: none.
+	Relay string `json:"relay,omitempty"`
+	// FolderPassword is the network's secret that the mailboxes' data is
+	// encrypted with: the same on every centre, typed by an administrator
+	// of each, never logged nor shown again.
+	FolderPassword string `json:"folder_password,omitempty"`
 }
 
 // Options tune a Service; the zero value is what the app uses.
@@ -79,14 +126,20 @@ type Options struct {
 	// never broadcast outside a network namespace.
 	Discovery     bool
 	DiscoveryPort int
+	// Who changes the partners and the network's settings: only a role
+	// that manages partners (an administrator) may; nil, nobody.
+	Who *actor.Actor
 }
 
 // PartnerStatus is a partner and what the node knows of it now.
 type PartnerStatus struct {
 	Partner
 	Connected bool
-	Pending   int // records announced by the partner and not applied yet
-	Received  int // records applied since the connection began
+	Relayed   bool // through the relay server
+	Pending   int  // records announced by the partner and not applied yet
+	Received  int  // records applied since the connection began
+	// Problem is what keeps it from syncing, when known: ErrMailboxPassword.
+	Problem error
 }
 
 // Progress is how far a transfer in progress is, between 0 and 1; 1 when
@@ -103,7 +156,14 @@ type Status struct {
 	Device    string // this centre's id
 	Listening string // the address partners reach us at, empty when not listening
 	ListenErr error  // why we do not listen, when we do not
-	Partners  []PartnerStatus
+	// Relay is the relay server set, empty when none; RelayErr says why
+	// this centre is not joined to it (nil when it is).
+	Relay    string
+	RelayErr error
+	// FolderPassword tells whether the network's folder password is set
+	// (never what it is).
+	FolderPassword bool
+	Partners       []PartnerStatus
 }
 
 // Service runs this centre's sync node and keeps its partners.
@@ -116,6 +176,7 @@ type Service struct {
 
 	mu        sync.Mutex
 	settings  Settings
+	parent    context.Context // given to Start, for a restart
 	node      *peer.Node
 	listenErr error
 	cancel    context.CancelFunc
@@ -160,14 +221,39 @@ func Open(db *store.DB, centre string, opts Options) (*Service, error) {
 	return s, nil
 }
 
+// peerPartner is what the node needs of a partner: a mailbox gets the
+// folder password.
+func (s *Service) peerPartner(p Partner) (peer.Partner, error) {
+	dev, err := peer.ParseDeviceID(p.Device)
+	if err != nil {
+		return peer.Partner{}, err
+	}
+	pp := peer.Partner{Device: dev, Address: p.Address}
+	if p.Type == Mailbox {
+		pp.Password = s.settings.FolderPassword
+	}
+	return pp, nil
+}
+
 // save writes the settings (s.mu held, or before the service is shared).
-func (s *Service) save() error {
+func (s *Service) save() error { return s.saveLogged("") }
+
+// saveLogged saves the settings and notes action (none when empty) in the
+// audit log, in one transaction.
+func (s *Service) saveLogged(action actor.Action) error {
 	body, err := json.Marshal(s.settings)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Put(Kind, settingsID, body, store.ScopeLocal)
-	return err
+	return s.db.Update(func(tx *store.Tx) error {
+		if _, err := tx.Put(Kind, settingsID, body, store.ScopeLocal); err != nil {
+			return err
+		}
+		if action == "" {
+			return nil
+		}
+		return s.opts.Who.Log(tx, action, "", Kind+"/"+settingsID)
+	})
 }
 
 // DeviceID is this centre's id, as partners type it.
@@ -199,15 +285,15 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	cfg := peer.Config{
 		Identity: s.id, Replica: peer.StoreReplica{DB: s.db}, FolderID: FolderID,
-		Name: s.name, Logger: s.log,
+		Name: s.name, Logger: s.log, Relay: s.settings.Relay,
 	}
 	for _, p := range s.settings.Partners {
-		dev, err := peer.ParseDeviceID(p.Device)
+		pp, err := s.peerPartner(p)
 		if err != nil {
 			s.log.Warn("a stored partner has a bad device id", "device", p.Device)
 			continue
 		}
-		cfg.Partners = append(cfg.Partners, peer.Partner{Device: dev, Address: p.Address})
+		cfg.Partners = append(cfg.Partners, pp)
 	}
 	if s.opts.Tune != nil {
 		s.opts.Tune(&cfg)
@@ -220,10 +306,11 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		cfg.Lookup = d.Lookup
 	}
+	var listenErr error
 	if cfg.Listener == nil && listen != "" {
 		ln, err := net.Listen("tcp", strings.TrimPrefix(listen, "tcp://"))
 		if err != nil {
-			s.listenErr = err
+			listenErr = err
 			s.log.Warn("cannot accept partners", "listen", listen, "err", err)
 		} else {
 			cfg.Listener = ln
@@ -236,6 +323,8 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		return err
 	}
+	s.parent = ctx
+	s.listenErr = listenErr
 	ctx, s.cancel = context.WithCancel(ctx)
 	if err := node.Start(ctx); err != nil {
 		return err
@@ -384,6 +473,23 @@ func validHostName(h string) bool {
 // digits catch typing mistakes) and optional address, and starts syncing
 // with it at once.
 func (s *Service) AddPartner(device, address, name string) (Partner, error) {
+	return s.addPartner(device, address, name, Centre)
+}
+
+// AddMailbox adds an encrypted mailbox (« boîte aux lettres chiffrée »): a
+// stock Syncthing run by the network, whose folder "relais" is of type
+// "receiveencrypted" and shared with this centre. It receives this
+// centre's records encrypted with the network's folder password, which
+// must be set first, and keeps them for the centres that were offline.
+// It needs an address, unless a relay is set (it may join the relay too).
+func (s *Service) AddMailbox(device, address, name string) (Partner, error) {
+	return s.addPartner(device, address, name, Mailbox)
+}
+
+func (s *Service) addPartner(device, address, name string, typ PartnerType) (Partner, error) {
+	if err := s.opts.Who.Check(actor.ManagePartners); err != nil {
+		return Partner{}, err
+	}
 	dev, err := peer.ParseDeviceID(device)
 	if err != nil {
 		return Partner{}, err
@@ -398,24 +504,132 @@ func (s *Service) AddPartner(device, address, name string) (Partner, error) {
 	if dev == s.id.Device {
 		return Partner{}, ErrSelf
 	}
-	p := Partner{Device: dev.String(), Address: address, Name: name, Added: time.Now().UTC()}
+	p := Partner{Device: dev.String(), Address: address, Name: name, Type: typ, Added: time.Now().UTC()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if i := s.find(p.Device); i >= 0 {
 		return Partner{}, ErrAlreadyPartner.With("name", s.settings.Partners[i].label())
 	}
+	if typ == Mailbox {
+		if s.settings.FolderPassword == "" {
+			return Partner{}, ErrNoFolderPassword
+		}
+		if address == "" && s.settings.Relay == "" {
+			return Partner{}, ErrMailboxUnreachable
+		}
+	}
 	s.settings.Partners = append(s.settings.Partners, p)
-	if err := s.save(); err != nil {
+	if err := s.saveLogged(actor.PartnerAdded); err != nil {
 		s.settings.Partners = s.settings.Partners[:len(s.settings.Partners)-1]
 		return Partner{}, err
 	}
 	if s.node != nil {
-		if err := s.node.AddPartner(peer.Partner{Device: dev, Address: address}); err != nil {
+		pp, _ := s.peerPartner(p)
+		if err := s.node.AddPartner(pp); err != nil {
 			s.log.Warn("node refused a partner", "err", err)
 		}
 	}
 	s.signal()
 	return p, nil
+}
+
+// ParseRelay reads the relay server's address as an administrator pastes
+// it from the network's instructions: "relay://host:port/?id=…" (the id
+// of the relay, which strelaysrv prints when it starts). Empty stays empty.
+func ParseRelay(addr string) (string, error) {
+	addr = strings.TrimSpace(addr)
+	if addr == "" {
+		return "", nil
+	}
+	u, err := peer.ParseRelay(addr)
+	if err != nil {
+		return "", ErrBadRelay.With("address", addr)
+	}
+	return u.String(), nil
+}
+
+// SetRelay sets the network's relay server (empty: none) and, when the
+// node runs, restarts it to join the new one.
+func (s *Service) SetRelay(addr string) error {
+	if err := s.opts.Who.Check(actor.ManagePartners); err != nil {
+		return err
+	}
+	addr, err := ParseRelay(addr)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if addr == s.settings.Relay {
+		s.mu.Unlock()
+		return nil
+	}
+	if addr == "" {
+		for _, p := range s.settings.Partners {
+			if p.Type == Mailbox && p.Address == "" {
+				s.mu.Unlock()
+				return ErrMailboxUnreachable
+			}
+		}
+	}
+	old := s.settings.Relay
+	s.settings.Relay = addr
+	if err := s.saveLogged(actor.NetworkChanged); err != nil {
+		s.settings.Relay = old
+		s.mu.Unlock()
+		return err
+	}
+	running, parent := s.node != nil, s.parent
+	s.mu.Unlock()
+	s.signal()
+	if running {
+		if err := s.Close(); err != nil {
+			return err
+		}
+		return s.Start(parent)
+	}
+	return nil
+}
+
+// SetFolderPassword sets the network's folder password, the secret every
+// centre of the network types the same, which encrypts what the mailboxes
+// keep. It is kept in this centre's encrypted store, never logged, never
+// shown again. Empty removes it, unless a mailbox needs it. The mailboxes'
+// connections start again with the new one.
+func (s *Service) SetFolderPassword(password string) error {
+	if err := s.opts.Who.Check(actor.ManagePartners); err != nil {
+		return err
+	}
+	if password != "" && utf8.RuneCountInString(password) < MinPasswordLength {
+		return ErrPasswordTooShort.With("min", MinPasswordLength)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if password == s.settings.FolderPassword {
+		return nil
+	}
+	if password == "" && slices.ContainsFunc(s.settings.Partners, func(p Partner) bool { return p.Type == Mailbox }) {
+		return ErrPasswordInUse
+	}
+	old := s.settings.FolderPassword
+	s.settings.FolderPassword = password
+	if err := s.saveLogged(actor.NetworkChanged); err != nil {
+		s.settings.FolderPassword = old
+		return err
+	}
+	if s.node != nil {
+		for _, p := range s.settings.Partners {
+			if p.Type != Mailbox {
+				continue
+			}
+			if pp, err := s.peerPartner(p); err == nil {
+				if err := s.node.AddPartner(pp); err != nil {
+					s.log.Warn("node refused a partner", "err", err)
+				}
+			}
+		}
+	}
+	s.signal()
+	return nil
 }
 
 // label is how a partner is named in messages: its name, or the start of its id.
@@ -430,6 +644,9 @@ func (p Partner) label() string {
 // RemovePartner stops syncing with a partner: it is disconnected at once and
 // refused from now on. What it sent stays here.
 func (s *Service) RemovePartner(device string) error {
+	if err := s.opts.Who.Check(actor.ManagePartners); err != nil {
+		return err
+	}
 	dev, err := peer.ParseDeviceID(device)
 	if err != nil {
 		return err
@@ -443,7 +660,7 @@ func (s *Service) RemovePartner(device string) error {
 	kept := slices.Delete(slices.Clone(s.settings.Partners), i, i+1)
 	old := s.settings.Partners
 	s.settings.Partners = kept
-	if err := s.save(); err != nil {
+	if err := s.saveLogged(actor.PartnerRemoved); err != nil {
 		s.settings.Partners = old
 		return err
 	}
@@ -459,10 +676,12 @@ func (s *Service) RemovePartner(device string) error {
 func (s *Service) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Status{Device: s.id.DeviceID(), ListenErr: s.listenErr}
+	st := Status{Device: s.id.DeviceID(), ListenErr: s.listenErr, Relay: s.settings.Relay,
+		FolderPassword: s.settings.FolderPassword != ""}
 	live := map[string]peer.PartnerStatus{}
 	if s.node != nil {
 		st.Listening = s.node.Addr()
+		st.RelayErr = s.node.RelayStatus()
 		for _, p := range s.node.Partners() {
 			live[p.Device.String()] = p
 		}
@@ -470,7 +689,10 @@ func (s *Service) Status() Status {
 	for _, p := range s.settings.Partners {
 		ps := PartnerStatus{Partner: p}
 		if l, ok := live[p.Device]; ok {
-			ps.Connected, ps.Pending, ps.Received = l.Connected, l.Pending, l.Received
+			ps.Connected, ps.Relayed, ps.Pending, ps.Received = l.Connected, l.Relayed, l.Pending, l.Received
+			if errors.Is(l.Err, peer.ErrMailboxPassword) {
+				ps.Problem = ErrMailboxPassword
+			}
 			if l.LastSync.After(ps.LastSync) {
 				ps.LastSync = l.LastSync
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/network"
 	"relais/problem"
 	"relais/problem/problemtest"
@@ -42,7 +43,7 @@ func newCentre(t *testing.T) *centre {
 
 func (c *centre) open(t *testing.T) {
 	t.Helper()
-	s, err := network.Open(c.db, "Centre "+c.dir[len(c.dir)-3:], network.Options{
+	s, err := network.Open(c.db, "Centre "+c.dir[len(c.dir)-3:], network.Options{Who: actor.System(""),
 		Listen: "tcp://127.0.0.1:0",
 		Tune:   func(cfg *peer.Config) { cfg.RetryMin, cfg.RetryMax = 20*time.Millisecond, 200*time.Millisecond },
 	})

@@ -127,7 +127,7 @@ func open(s *staff.Session, opts Options) (*Workspace, error) {
 	for _, p := range loaded.Problems {
 		opts.Logger.Warn("a bundled guide was left out", "err", p)
 	}
-	w.Network, err = network.Open(s.DB, s.Centre.Name, network.Options{Listen: opts.Listen, Logger: opts.Logger, Discovery: opts.Discovery})
+	w.Network, err = network.Open(s.DB, s.Centre.Name, network.Options{Listen: opts.Listen, Logger: opts.Logger, Discovery: opts.Discovery, Who: who})
 	if err != nil {
 		return nil, err
 	}

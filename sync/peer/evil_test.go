@@ -56,7 +56,7 @@ func evilDial(t *testing.T, target *member, id Identity, serve map[string][]byte
 		t.Fatal(err)
 	}
 	m := &evilModel{serve: serve, closed: make(chan struct{})}
-	conn := protocol.NewConnection(target.id.Device, tc, tc, tc, m, connInfo{c: tc, outgoing: true, at: time.Now(), id: "evil"},
+	conn := protocol.NewConnection(target.id.Device, tc, tc, tc, m, connInfo{c: tc, how: link{outgoing: true, tlsClient: true}, at: time.Now(), id: "evil"},
 		protocol.CompressionMetadata, protocol.NewKeyGenerator())
 	conn.Start()
 	conn.ClusterConfig(&protocol.ClusterConfig{Folders: []protocol.Folder{{ID: testFolder, Devices: []protocol.Device{

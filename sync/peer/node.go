@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -28,9 +29,20 @@ const handshakeTimeout = 10 * time.Second
 // Partner is a centre this one replicates with.
 type Partner struct {
 	Device protocol.DeviceID
-	// Address is "tcp://host:port"; empty when we only accept its connections.
+	// Address is "tcp://host:port"; empty when we only accept its connections
+	// (or reach it through the relay).
 	Address string
+	// Password, when set, is the network's folder password and makes the
+	// partner a mailbox: a stock Syncthing whose folder is
+	// "receiveencrypted". It then receives names, index and bodies
+	// encrypted with keys derived from the password (lib/protocol does it),
+	// stores only ciphertext, and serves them back to the other centres,
+	// which decrypt them. It never sees a record in clear.
+	Password string
 }
+
+// Mailbox reports whether the partner only ever gets ciphertext.
+func (p Partner) Mailbox() bool { return p.Password != "" }
 
 // Config configures a Node.
 type Config struct {
@@ -56,6 +68,11 @@ type Config struct {
 	// Lookup, when set, gives the addresses where a partner without a fixed
 	// address was last heard of (LAN discovery); the node dials them in turn.
 	Lookup func(protocol.DeviceID) []string
+	// Relay, when set, is a Syncthing relay server ("relay://host:port/?id=…",
+	// a strelaysrv run by the network): the node stays joined to it, so
+	// partners reach it there, and dials through it a partner it cannot
+	// reach directly. The relay only pipes TLS between the two centres.
+	Relay string
 }
 
 // EventKind says what happened to a partner.
@@ -67,6 +84,7 @@ const (
 	EventDisconnected           // Err says why
 	EventSynced                 // everything the partner announced so far is applied
 	EventRefused                // a connection was refused (unknown device, bad handshake); Err says why
+	EventRelay                  // joined the relay (Err nil) or lost it (Err says why)
 )
 
 func (k EventKind) String() string {
@@ -79,6 +97,8 @@ func (k EventKind) String() string {
 		return "synced"
 	case EventRefused:
 		return "refused"
+	case EventRelay:
+		return "relay"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -99,6 +119,10 @@ type PartnerStatus struct {
 	LastSync  time.Time // zero until the first complete sync
 	Pending   int       // records announced by the partner, not applied yet
 	Received  int       // records received and applied since the connection began
+	Relayed   bool      // the connection goes through the relay
+	// Err is why the last connection ended or was refused (nil once
+	// connected); ErrMailboxPassword when a mailbox holds another password.
+	Err error
 }
 
 // Node replicates a store with its partners over BEP.
@@ -109,8 +133,11 @@ type Node struct {
 	tlsCfg *tls.Config
 	events chan Event
 
+	relayURL *url.URL // nil without a relay
+
 	mu       sync.Mutex
 	partners map[protocol.DeviceID]*partnerState
+	relayErr error // why the node is not joined to its relay
 	ln       net.Listener
 	started  bool
 	closed   bool
@@ -123,6 +150,7 @@ type partnerState struct {
 	Partner
 	sess     *session
 	lastSync time.Time
+	lastErr  error
 	down     chan struct{} // signalled when a session with this partner ends
 	// stop ends the partner's dial loop (the partner was removed or its
 	// address changed); nil until the loop starts.
@@ -133,7 +161,14 @@ var (
 	errNodeClosed = errors.New("node closed")
 	errReplaced   = errors.New("replaced by another connection")
 	errRemoved    = errors.New("partner removed")
+	// errPasswordChanged ends a mailbox's connection when its password changes.
+	errPasswordChanged = errors.New("folder password changed")
 )
+
+// ErrMailboxPassword is why a mailbox's connection is refused when the
+// mailbox already keeps the network's data under another folder password:
+// it would refuse ours, and we could not read its data.
+var ErrMailboxPassword = errors.New("the mailbox holds another folder password")
 
 // NewNode checks cfg and makes a node; Start runs it.
 func NewNode(cfg Config) (*Node, error) {
@@ -161,12 +196,20 @@ func NewNode(cfg Config) (*Node, error) {
 	if cfg.Name == "" {
 		cfg.Name = "relais"
 	}
+	var relay *url.URL
+	if cfg.Relay != "" {
+		var err error
+		if relay, err = ParseRelay(cfg.Relay); err != nil {
+			return nil, err
+		}
+	}
 	n := &Node{
 		cfg:      cfg,
 		log:      cfg.Logger.With("device", cfg.Identity.Device.Short().String()),
 		keyGen:   protocol.NewKeyGenerator(),
 		events:   make(chan Event, 256),
 		partners: map[protocol.DeviceID]*partnerState{},
+		relayURL: relay,
 	}
 	for _, p := range cfg.Partners {
 		if err := n.checkPartner(p); err != nil {
@@ -198,9 +241,10 @@ func (n *Node) checkPartner(p Partner) error {
 	return nil
 }
 
-// AddPartner accepts a new partner, or changes the address of a known one,
-// while the node runs: it is dialed at once when it has an address (or a
-// Lookup is set).
+// AddPartner accepts a new partner, or changes the address or password of
+// a known one, while the node runs: it is dialed at once when it has an
+// address (or a Lookup or a relay is set). A new password closes the
+// connection, so the next one uses it.
 func (n *Node) AddPartner(p Partner) error {
 	if err := n.checkPartner(p); err != nil {
 		return err
@@ -214,10 +258,13 @@ func (n *Node) AddPartner(p Partner) error {
 	if ps == nil {
 		ps = &partnerState{Partner: p, down: make(chan struct{}, 1)}
 		n.partners[p.Device] = ps
-	} else if ps.Address == p.Address {
+	} else if ps.Partner == p {
 		return nil
 	} else {
-		ps.Address = p.Address
+		if ps.Password != p.Password && ps.sess != nil {
+			go ps.sess.conn.Close(errPasswordChanged)
+		}
+		ps.Partner = p
 		if ps.stop != nil {
 			ps.stop()
 			ps.stop = nil
@@ -251,7 +298,7 @@ func (n *Node) RemovePartner(dev protocol.DeviceID) {
 // startDialing starts the dial loop of a partner that has somewhere to be
 // dialed. n.mu is held.
 func (n *Node) startDialing(p *partnerState) {
-	if p.Address == "" && n.cfg.Lookup == nil {
+	if p.Address == "" && n.cfg.Lookup == nil && n.relayURL == nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(n.ctx)
@@ -315,9 +362,9 @@ func (n *Node) Partners() []PartnerStatus {
 	defer n.mu.Unlock()
 	out := make([]PartnerStatus, 0, len(n.partners))
 	for _, p := range n.partners {
-		st := PartnerStatus{Partner: p.Partner, LastSync: p.lastSync}
+		st := PartnerStatus{Partner: p.Partner, LastSync: p.lastSync, Err: p.lastErr}
 		if p.sess != nil {
-			st.Connected = true
+			st.Connected, st.Relayed, st.Err = true, p.sess.relayed, nil
 			st.Pending, st.Received = p.sess.track.counts()
 		}
 		out = append(out, st)
@@ -350,6 +397,11 @@ func (n *Node) Start(ctx context.Context) error {
 	if n.ln != nil {
 		n.wg.Add(1)
 		go n.acceptLoop(n.ln)
+	}
+	if n.relayURL != nil {
+		n.relayErr = errRelayNotYet
+		n.wg.Add(1)
+		go n.relayLoop()
 	}
 	for _, p := range n.partners {
 		n.startDialing(p)
@@ -408,7 +460,7 @@ func (n *Node) acceptLoop(ln net.Listener) {
 		n.wg.Add(1)
 		go func() {
 			defer n.wg.Done()
-			if err := n.serve(c, false, protocol.EmptyDeviceID); err != nil {
+			if err := n.serve(c, link{}, protocol.EmptyDeviceID); err != nil {
 				n.log.Info("incoming connection refused", "remote", c.RemoteAddr().String(), "err", err)
 			}
 		}()
@@ -439,6 +491,10 @@ func (n *Node) dialLoop(ctx context.Context, p *partnerState) {
 				break
 			}
 		}
+		if err != nil && n.relayURL != nil && ctx.Err() == nil {
+			// Direct failed or there is no address: through the relay.
+			err = n.dialRelay(ctx, p.Device)
+		}
 		if err == nil {
 			backoff = n.cfg.RetryMin
 			continue
@@ -467,7 +523,10 @@ func (n *Node) addressesOf(p *partnerState) []string {
 	n.mu.Unlock()
 	addrs := []string{fixed}
 	if fixed == "" {
-		addrs = n.cfg.Lookup(p.Device)
+		addrs = nil
+		if n.cfg.Lookup != nil {
+			addrs = n.cfg.Lookup(p.Device)
+		}
 	}
 	var out []string
 	for _, a := range addrs {
@@ -484,17 +543,26 @@ func (n *Node) dial(ctx context.Context, addr string, dev protocol.DeviceID) err
 	if err != nil {
 		return err
 	}
-	return n.serve(c, true, dev)
+	return n.serve(c, link{outgoing: true, tlsClient: true}, dev)
+}
+
+// link says how a connection came: who dialed (the preferred connection
+// of a pair depends on it), which end plays the TLS client (through a
+// relay, the relay's invitation says), and whether it is relayed.
+type link struct {
+	outgoing  bool
+	tlsClient bool
+	relayed   bool
 }
 
 // serve runs the TLS handshake and the Hello on c, then hands it to a
 // session. want is the device we dialed (zero for an incoming connection).
-func (n *Node) serve(c net.Conn, outgoing bool, want protocol.DeviceID) error {
+func (n *Node) serve(c net.Conn, how link, want protocol.DeviceID) error {
 	if n.cfg.WrapConn != nil {
 		c = n.cfg.WrapConn(c)
 	}
 	var tc *tls.Conn
-	if outgoing {
+	if how.tlsClient {
 		tc = tls.Client(c, n.tlsCfg)
 	} else {
 		tc = tls.Server(c, n.tlsCfg)
@@ -518,7 +586,7 @@ func (n *Node) serve(c net.Conn, outgoing bool, want protocol.DeviceID) error {
 	case cs.NegotiatedProtocol != alpnBEP:
 		tc.Close()
 		return fmt.Errorf("ALPN %q, want %q", cs.NegotiatedProtocol, alpnBEP)
-	case outgoing && dev != want:
+	case want != protocol.EmptyDeviceID && dev != want:
 		tc.Close()
 		err := fmt.Errorf("dialed %v, reached %v", want, dev)
 		n.emit(EventRefused, want, err)
@@ -536,7 +604,7 @@ func (n *Node) serve(c net.Conn, outgoing bool, want protocol.DeviceID) error {
 		n.log.Warn("partner clock differs from ours", "partner", dev.Short().String(), "skew", skew.Round(time.Second).String())
 	}
 	_ = tc.SetDeadline(time.Time{})
-	return n.startSession(tc, dev, outgoing, hello)
+	return n.startSession(tc, dev, how, hello)
 }
 
 // preferred reports whether a connection dialed by dialer is the one kept
@@ -555,16 +623,21 @@ func (n *Node) preferred(dev protocol.DeviceID, outgoing bool) bool {
 	return dialer == lower
 }
 
-func (n *Node) startSession(tc *tls.Conn, dev protocol.DeviceID, outgoing bool, hello protocol.Hello) error {
+func (n *Node) startSession(tc *tls.Conn, dev protocol.DeviceID, how link, hello protocol.Hello) error {
+	outgoing := how.outgoing
 	n.mu.Lock()
 	p := n.partners[dev]
+	var partner Partner
+	if p != nil {
+		partner = p.Partner
+	}
 	n.mu.Unlock()
 	if p == nil {
 		tc.Close()
 		return fmt.Errorf("device %v is not a partner", dev)
 	}
 	pref := n.preferred(dev, outgoing)
-	s := newSession(n, p, tc, outgoing, pref)
+	s := newSession(n, p, partner, tc, how, pref)
 	s.prepare()
 	n.mu.Lock()
 	old := p.sess
@@ -583,7 +656,8 @@ func (n *Node) startSession(tc *tls.Conn, dev protocol.DeviceID, outgoing bool, 
 	if old != nil {
 		go old.conn.Close(errReplaced)
 	}
-	n.log.Info("partner connected", "partner", dev.Short().String(), "name", hello.DeviceName, "outgoing", outgoing)
+	n.log.Info("partner connected", "partner", dev.Short().String(), "name", hello.DeviceName, "outgoing", outgoing,
+		"relayed", how.relayed, "mailbox", partner.Mailbox())
 	n.emit(EventConnected, dev, nil)
 	s.begin()
 	return nil
@@ -594,6 +668,7 @@ func (n *Node) sessionEnded(s *session, err error) {
 	n.mu.Lock()
 	if s.p.sess == s {
 		s.p.sess = nil
+		s.p.lastErr = err
 	}
 	n.mu.Unlock()
 	select {
@@ -617,19 +692,28 @@ func (n *Node) setLastSync(p *partnerState, t time.Time) {
 
 // connInfo is the protocol.ConnectionInfo of a TLS connection.
 type connInfo struct {
-	c        *tls.Conn
-	outgoing bool
-	at       time.Time
-	id       string
+	c   *tls.Conn
+	how link
+	at  time.Time
+	id  string
 }
 
 func (ci connInfo) Type() string {
-	if ci.outgoing {
-		return "tcp-client"
+	kind := "tcp"
+	if ci.how.relayed {
+		kind = "relay"
 	}
-	return "tcp-server"
+	if ci.how.outgoing {
+		return kind + "-client"
+	}
+	return kind + "-server"
 }
-func (ci connInfo) Transport() string        { return "tcp" }
+func (ci connInfo) Transport() string {
+	if ci.how.relayed {
+		return "relay"
+	}
+	return "tcp"
+}
 func (ci connInfo) IsLocal() bool            { return false }
 func (ci connInfo) RemoteAddr() net.Addr     { return ci.c.RemoteAddr() }
 func (ci connInfo) Priority() int            { return 0 }

@@ -20,14 +20,17 @@ import (
 
 // Batching and bounds.
 const (
-	indexBatch       = 1000                  // entries per Index / IndexUpdate
-	applyBatch       = 500                   // records per ApplyRemote (one disk sync)
-	applyBatchBytes  = 4 << 20               // and at most about this many bytes
-	applyWait        = 20 * time.Millisecond // how long a batch waits for more records
-	persistInterval  = time.Second           // how often the partner's sequence is saved during a transfer
-	maxServing       = 16                    // incoming requests handled at once
-	applyQueueLength = 2 * applyBatch        // bodies fetched and not applied yet
-	requestTimeout   = 10 * time.Second      // a body request unanswered this long drops the connection
+	minPaddedSize = 1024 // lib/protocol pads a shorter block sent to a mailbox to this size
+
+	indexBatch           = 1000                  // entries per Index / IndexUpdate
+	applyBatch           = 500                   // records per ApplyRemote (one disk sync)
+	applyBatchBytes      = 4 << 20               // and at most about this many bytes
+	applyWait            = 20 * time.Millisecond // how long a batch waits for more records
+	persistInterval      = time.Second           // how often the partner's sequence is saved during a transfer
+	maxServing           = 16                    // incoming requests handled at once
+	applyQueueLength     = 2 * applyBatch        // bodies fetched and not applied yet
+	requestTimeout       = 10 * time.Second      // a body request unanswered this long drops the connection
+	clusterConfigTimeout = 20 * time.Second      // a partner silent this long after connecting is dropped
 )
 
 // session is one connection to a partner, with its goroutines: a sender of
@@ -42,15 +45,25 @@ type session struct {
 	tc        *tls.Conn
 	conn      protocol.Connection
 	preferred bool
-	log       *slog.Logger
+	relayed   bool
+	// password is the folder password of a mailbox partner, empty for a
+	// centre: fixed for the session (a change closes it).
+	password string
+	log      *slog.Logger
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	ccOnce   sync.Once
-	ccDone   chan struct{} // closed when the partner's ClusterConfig arrived
-	sendFrom uint64        // our sequence the partner already has; set before ccDone closes
+	ccDone   chan struct{} // closed when the partner's ClusterConfig for our folder arrived
+	seenOnce sync.Once
+	ccSeen   chan struct{} // closed when any ClusterConfig arrived
+	// ccSent is closed once our ClusterConfig is given to the connection:
+	// for a mailbox, that is when the connection learns the folder
+	// password, and nothing may be sent before it (it would go in clear).
+	ccSent   chan struct{}
+	sendFrom uint64 // our sequence the partner already has; set before ccDone closes
 
 	// Dispatcher goroutine only.
 	lastSeq int64
@@ -77,18 +90,21 @@ type applyItem struct {
 	seq int64
 }
 
-func newSession(n *Node, p *partnerState, tc *tls.Conn, outgoing, preferred bool) *session {
+func newSession(n *Node, p *partnerState, partner Partner, tc *tls.Conn, how link, preferred bool) *session {
 	s := &session{
-		n: n, p: p, dev: p.Device, tc: tc, preferred: preferred,
+		n: n, p: p, dev: partner.Device, tc: tc, preferred: preferred,
+		relayed: how.relayed, password: partner.Password,
 		log:     n.log.With("partner", p.Device.Short().String()),
 		ccDone:  make(chan struct{}),
+		ccSeen:  make(chan struct{}),
+		ccSent:  make(chan struct{}),
 		applyCh: make(chan applyItem, applyQueueLength),
 		serving: make(chan struct{}, maxServing),
 		track:   newTracker(0),
 	}
 	s.ctx, s.cancel = context.WithCancel(n.ctx)
 	s.jobs.signal = make(chan struct{}, 1)
-	info := connInfo{c: tc, outgoing: outgoing, at: time.Now(),
+	info := connInfo{c: tc, how: how, at: time.Now(),
 		id: fmt.Sprintf("%s-%d", p.Device.Short(), time.Now().UnixNano())}
 	s.conn = protocol.NewConnection(p.Device, tc, tc, tc, s, info, protocol.CompressionMetadata, n.keyGen)
 	return s
@@ -123,18 +139,48 @@ func (s *session) abandon() {
 // begin starts the protocol: our ClusterConfig says what we have (our
 // epoch and last sequence) and what we already hold of the partner's.
 func (s *session) begin() {
+	// A partner that says nothing is stuck (stock Syncthing, reached again
+	// while it still closes our previous connection, may never answer):
+	// drop the connection, the dial loop makes a new one.
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTimer(clusterConfigTimeout)
+		defer t.Stop()
+		select {
+		case <-s.ccSeen:
+		case <-s.ctx.Done():
+		case <-t.C:
+			s.drop(errors.New("the partner sent no cluster config"))
+		}
+	}()
 	s.conn.Start()
 	r, st := s.n.cfg.Replica, s.initial
+	partner := protocol.Device{ID: s.dev, Compression: protocol.CompressionMetadata,
+		IndexID: protocol.IndexID(st.IndexID), MaxSequence: st.Sequence}
+	var passwords map[string]string
+	if s.password != "" {
+		// What a stock node needs to accept us on its receiveencrypted
+		// folder: the token of the password in its own entry. Given the
+		// password, lib/protocol encrypts what we send and decrypts what
+		// it sends.
+		partner.EncryptionPasswordToken = s.passwordToken()
+		passwords = map[string]string{s.n.cfg.FolderID: s.password}
+	}
 	s.conn.ClusterConfig(&protocol.ClusterConfig{Folders: []protocol.Folder{{
 		ID:    s.n.cfg.FolderID,
 		Label: s.n.cfg.FolderID,
 		Devices: []protocol.Device{
 			{ID: s.n.cfg.Identity.Device, Name: s.n.cfg.Name, Compression: protocol.CompressionMetadata,
 				IndexID: protocol.IndexID(r.Epoch()), MaxSequence: int64(r.LastSequence())},
-			{ID: s.dev, Compression: protocol.CompressionMetadata,
-				IndexID: protocol.IndexID(st.IndexID), MaxSequence: st.Sequence},
+			partner,
 		},
-	}}}, nil)
+	}}}, passwords)
+	close(s.ccSent)
+}
+
+func (s *session) passwordToken() []byte {
+	return protocol.PasswordToken(s.n.keyGen, s.n.cfg.FolderID, s.password)
 }
 
 // drop closes the connection because of err (from any goroutine but the dispatcher).
@@ -147,6 +193,7 @@ func (s *session) drop(err error) {
 // --- protocol.Model: called on the dispatcher goroutine ---
 
 func (s *session) ClusterConfig(_ protocol.Connection, cc *protocol.ClusterConfig) error {
+	s.seenOnce.Do(func() { close(s.ccSeen) })
 	var folder *protocol.Folder
 	for i := range cc.Folders {
 		if cc.Folders[i].ID == s.n.cfg.FolderID {
@@ -168,6 +215,12 @@ func (s *session) ClusterConfig(_ protocol.Connection, cc *protocol.ClusterConfi
 				from = uint64(d.MaxSequence)
 			}
 		case s.dev:
+			if s.password != "" && len(d.EncryptionPasswordToken) > 0 && !bytes.Equal(d.EncryptionPasswordToken, s.passwordToken()) {
+				// The mailbox keeps the token of the first password it
+				// was given: with another one, it refuses what we send
+				// and we cannot read what it holds.
+				return ErrMailboxPassword
+			}
 			s.stateMu.Lock()
 			if uint64(d.IndexID) != s.state.IndexID {
 				// A new index from the partner: forget what we had of the old one.
@@ -303,7 +356,10 @@ func (s *session) Request(_ protocol.Connection, req *protocol.Request) (protoco
 		return nil, protocol.ErrNoSuchFile
 	}
 	for _, b := range blocksOf(a.Body) {
-		if b.Offset == req.Offset && b.Size == req.Size && bytes.Equal(b.Hash, req.Hash) {
+		// A mailbox asks for short blocks padded to minPaddedSize (the
+		// protocol pads our answer with random bytes before encrypting it).
+		size := b.Size == req.Size || s.password != "" && b.Size < minPaddedSize && req.Size == minPaddedSize
+		if b.Offset == req.Offset && size && bytes.Equal(b.Hash, req.Hash) {
 			return response(bytes.Clone(a.Body[b.Offset : b.Offset+int64(b.Size)])), nil
 		}
 	}
@@ -322,10 +378,12 @@ func (response) Wait()          {}
 // batches, then whatever the store's watch reports.
 func (s *session) sender() {
 	defer s.wg.Done()
-	select {
-	case <-s.ccDone:
-	case <-s.ctx.Done():
-		return
+	for _, ready := range []chan struct{}{s.ccSent, s.ccDone} {
+		select {
+		case <-ready:
+		case <-s.ctx.Done():
+			return
+		}
 	}
 	r := s.n.cfg.Replica
 	changes, stop := r.Watch()
