@@ -65,8 +65,9 @@ func main() {
 }
 
 type openCmd struct {
-	Listen      string `help:"Where partner centres connect, e.g. tcp://127.0.0.1:22100 (default: the centre's setting, all interfaces, port 22100)." env:"RELAIS_LISTEN"`
-	NoDiscovery bool   `name:"no-lan-discovery" help:"Do not announce this centre on the local network, nor listen for partners' announcements." env:"RELAIS_NO_LAN_DISCOVERY"`
+	Listen      string        `help:"Where partner centres connect, e.g. tcp://127.0.0.1:22100 (default: the centre's setting, all interfaces, port 22100)." env:"RELAIS_LISTEN"`
+	NoDiscovery bool          `name:"no-lan-discovery" help:"Do not announce this centre on the local network, nor listen for partners' announcements." env:"RELAIS_NO_LAN_DISCOVERY"`
+	AutoLock    time.Duration `name:"auto-lock" help:"Lock after this long without activity, whatever this PC's setting (e.g. 2m for a kiosk)." env:"RELAIS_AUTO_LOCK"`
 }
 
 func (o openCmd) Run(c *cli) error {
@@ -78,7 +79,9 @@ func (o openCmd) Run(c *cli) error {
 		return err
 	}
 	defer desk.Close()
-	ui.NewWith(a, desk, ui.Options{Listen: o.Listen, Discovery: !o.NoDiscovery}).Window().ShowAndRun()
+	u := ui.NewWith(a, desk, ui.Options{Listen: o.Listen, Discovery: !o.NoDiscovery, AutoLock: o.AutoLock})
+	u.WatchIdle()
+	u.Window().ShowAndRun()
 	return nil
 }
 

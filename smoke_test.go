@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -56,10 +58,16 @@ func TestSmoke(t *testing.T) {
 		// Its second tab, « Conflits ».
 		s.xdotool(t, "mousemove", "--sync", "540", "120", "click", "1")
 		conflicts := s.waitForChange(t, "conflicts", netw)
+		// « Rapports », seventh: this month's figures and charts; then
+		// « Journal », eighth: who read or changed which file.
+		s.xdotool(t, "mousemove", "--sync", "150", "353", "click", "1")
+		reports := s.waitForChange(t, "reports", conflicts)
+		s.xdotool(t, "mousemove", "--sync", "150", "392", "click", "1")
+		journal := s.waitForChange(t, "journal", reports)
 		// « Radar », fifth: the network's list for an administrator; then
 		// the first person of the list and their case.
 		s.xdotool(t, "mousemove", "--sync", "150", "275", "click", "1")
-		radar := s.waitForChange(t, "radar", conflicts)
+		radar := s.waitForChange(t, "radar", journal)
 		s.xdotool(t, "mousemove", "--sync", "400", "410", "click", "1")
 		radarCase := s.waitForChange(t, "radar-case", radar)
 		// « Guides », fourth; then the first guide of the list.
@@ -72,6 +80,31 @@ func TestSmoke(t *testing.T) {
 		next := s.waitForChange(t, "guide-step2", viewer)
 		s.xdotool(t, "mousemove", "--sync", "1080", "127", "click", "1")
 		s.waitForChange(t, "presentation", next)
+	})
+
+	// The auto-lock sees the mouse through the real driver: moving it keeps
+	// Relais open; leaving it alone locks it.
+	t.Run("auto-lock", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "demo")
+		run(t, time.Minute, nil, bin, "demo", "--data", dir)
+		s := launch(t, bin, display, dir, "RELAIS_AUTO_LOCK=6s")
+		unlock := s.screenshot(t, "autolock-unlock")
+		s.xdotool(t, "type", "--delay", "40", "admin")
+		s.xdotool(t, "key", "Tab")
+		s.xdotool(t, "type", "--delay", "40", "relais-demo")
+		s.xdotool(t, "key", "Return")
+		home := s.waitForChange(t, "autolock-home", unlock)
+		for i := range 10 { // 10 s of mouse moves, over the list and the empty page
+			s.xdotool(t, "mousemove", "--sync", strconv.Itoa(300+40*i), strconv.Itoa(500+(i%2)*100))
+			time.Sleep(time.Second)
+		}
+		if strings.Contains(s.log.String(), "locked after") {
+			t.Fatal("Relais locked while the mouse moved")
+		}
+		s.waitForChange(t, "autolock-locked", home)
+		if !strings.Contains(s.log.String(), "locked after 6s without activity") {
+			t.Errorf("the screen changed, but Relais did not say it locked: %s", s.log.String())
+		}
 	})
 
 	t.Run("set-up then recovery key", func(t *testing.T) {
@@ -156,18 +189,38 @@ type session struct {
 	display string
 	window  string
 	shots   string
-	log     *bytes.Buffer
+	log     *lockedBuffer
 }
 
-// launch starts Relais on dir in French and waits for its window.
-func launch(t *testing.T, bin, display, dir string) *session {
+// lockedBuffer is relais's output, read by the test while relais writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// launch starts Relais on dir in French, with env added to its environment,
+// and waits for its window.
+func launch(t *testing.T, bin, display, dir string, env ...string) *session {
 	t.Helper()
 	home := t.TempDir()
-	s := &session{display: display, shots: t.TempDir(), log: &bytes.Buffer{}}
+	s := &session{display: display, shots: t.TempDir(), log: &lockedBuffer{}}
 	cmd := exec.Command(bin, "--data", dir, "--listen", "tcp://127.0.0.1:0", "--no-lan-discovery") // loopback only, no broadcast
 	// A home of its own keeps the preferences of this run out of the user's.
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=fr_FR.UTF-8", "LANGUAGE=", "LC_ALL=",
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start relais: %v", err)

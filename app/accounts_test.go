@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"relais/app"
@@ -86,7 +85,7 @@ func TestAutoLockSetting(t *testing.T) {
 	u, c := signedInUI(t)
 	u.OpenSection(app.SectionSettings)
 	sel := u.AutoLockSelect()
-	if want := lang.L("after {{.Minutes}} minutes", map[string]any{"Minutes": 5}); sel.Selected != want {
+	if want := "après 5 minutes"; sel.Selected != want {
 		t.Errorf("default = %q, want %q", sel.Selected, want)
 	}
 	sel.SetSelectedIndex(0) // one minute

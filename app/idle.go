@@ -1,6 +1,7 @@
 package app
 
 import (
+	"log"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -37,11 +38,25 @@ const (
 
 // autoLockAfter is how long this PC waits before locking.
 func (u *UI) autoLockAfter() time.Duration {
+	if u.opts.AutoLock > 0 {
+		return u.opts.AutoLock
+	}
 	m := u.app.Preferences().IntWithFallback(prefAutoLock, defaultAutoLock)
 	if m < minAutoLock || m > maxAutoLock {
 		m = defaultAutoLock
 	}
 	return time.Duration(m) * time.Minute
+}
+
+// minutesText is « 1 minute », « 5 minutes » (« moins d'une minute » for 0).
+func minutesText(m int) string {
+	switch {
+	case m < 1:
+		return lang.L("less than a minute")
+	case m == 1:
+		return lang.L("1 minute")
+	}
+	return lang.L("{{.Minutes}} minutes", map[string]any{"Minutes": m})
 }
 
 // activityProbe wraps the window's content and notes every mouse move.
@@ -106,9 +121,10 @@ func (u *UI) checkIdle() {
 	if u.session == nil || now.Sub(s.last) < u.autoLockAfter() {
 		return
 	}
-	minutes := int(u.autoLockAfter() / time.Minute)
-	u.lockWith(lang.L("Relais locked itself after {{.Minutes}} minutes without activity, to protect the people's data. Sign in to go on.",
-		map[string]any{"Minutes": minutes}))
+	after := u.autoLockAfter()
+	log.Printf("relais: locked after %s without activity", after)
+	u.lockWith(lang.L("Relais locked itself after {{.Duration}} without activity, to protect the people's data. Sign in to go on.",
+		map[string]any{"Duration": minutesText(int(after / time.Minute))}))
 }
 
 // WatchIdle starts looking for activity once a second, for the window's

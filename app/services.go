@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"relais/staff"
 	"relais/workspace"
 )
@@ -13,6 +15,9 @@ type Options struct {
 	// Discovery announces the centre on the local network and finds its
 	// partners there (off in tests: they never broadcast).
 	Discovery bool
+	// AutoLock, when set, is the time without activity before Relais
+	// locks, instead of this PC's setting (a kiosk, the window tests).
+	AutoLock time.Duration
 }
 
 // signedIn is a session with the domain services the screens use (see

@@ -61,7 +61,7 @@ func (u *UI) settingsPanel() fyne.CanvasObject {
 	var minutes []int
 	for _, m := range []int{1, 2, 5, 10, 15, 30, 60} {
 		minutes = append(minutes, m)
-		p.autoLock.Options = append(p.autoLock.Options, lang.L("after {{.Minutes}} minutes", map[string]any{"Minutes": m}))
+		p.autoLock.Options = append(p.autoLock.Options, lang.L("after {{.Duration}}", map[string]any{"Duration": minutesText(m)}))
 	}
 	current := int(u.autoLockAfter() / time.Minute)
 	for i, m := range minutes {
