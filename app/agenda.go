@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -36,21 +35,7 @@ type deskPanels struct {
 	openGuide *guideRequest
 }
 
-var (
-	panelsMu sync.Mutex
-	panelsOf = map[*UI]*deskPanels{}
-)
-
-func (u *UI) panels() *deskPanels {
-	panelsMu.Lock()
-	defer panelsMu.Unlock()
-	p := panelsOf[u]
-	if p == nil {
-		p = &deskPanels{}
-		panelsOf[u] = p
-	}
-	return p
-}
+func (u *UI) panels() *deskPanels { return &u.panelState }
 
 // Widths of the agenda's columns: they share the width of the window and
 // never get narrower than this (the view scrolls sideways instead).

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -39,21 +38,7 @@ type journalScreens struct {
 	restricted *widget.Label
 }
 
-var (
-	journalMu       sync.Mutex
-	journalScreenOf = map[*UI]*journalScreens{}
-)
-
-func (u *UI) journalScreens() *journalScreens {
-	journalMu.Lock()
-	defer journalMu.Unlock()
-	s := journalScreenOf[u]
-	if s == nil {
-		s = &journalScreens{}
-		journalScreenOf[u] = s
-	}
-	return s
-}
+func (u *UI) journalScreens() *journalScreens { return &u.journalState }
 
 // auditLog is the session's audit log. Opening it reads nothing: it is
 // the store's log, whichever service appends to it.

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -43,21 +42,7 @@ type radarScreens struct {
 	restricted *widget.Label // what other roles read instead of the list
 }
 
-var (
-	radarMu       sync.Mutex
-	radarScreenOf = map[*UI]*radarScreens{}
-)
-
-func (u *UI) radarScreens() *radarScreens {
-	radarMu.Lock()
-	defer radarMu.Unlock()
-	s := radarScreenOf[u]
-	if s == nil {
-		s = &radarScreens{}
-		radarScreenOf[u] = s
-	}
-	return s
-}
+func (u *UI) radarScreens() *radarScreens { return &u.radarState }
 
 // seesNetworkRadar reports whether a role sees the whole network's radar.
 // Reception and mediators see it for the people in front of them, on

@@ -10,7 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,21 +54,7 @@ type reportsScreens struct {
 	importProgress func(written, of int)
 }
 
-var (
-	reportsMu       sync.Mutex
-	reportsScreenOf = map[*UI]*reportsScreens{}
-)
-
-func (u *UI) reportsScreens() *reportsScreens {
-	reportsMu.Lock()
-	defer reportsMu.Unlock()
-	s := reportsScreenOf[u]
-	if s == nil {
-		s = &reportsScreens{}
-		reportsScreenOf[u] = s
-	}
-	return s
-}
+func (u *UI) reportsScreens() *reportsScreens { return &u.reportsState }
 
 // reportsView is the « Rapports » section of a coordinator or an
 // administrator: the figures of a month for the centre or the network, the

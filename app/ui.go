@@ -65,6 +65,12 @@ type UI struct {
 	home     *homeScreen
 	reset    *passwordReset // the last password reset dialog opened
 
+	// The sections' own state (agenda.go, radar.go, journal.go, reports.go).
+	panelState   deskPanels
+	radarState   radarScreens
+	journalState journalScreens
+	reportsState reportsScreens
+
 	// busy counts background jobs whose result is not applied yet; tests wait
 	// for it to reach zero.
 	busy atomic.Int32

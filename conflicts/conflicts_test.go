@@ -3,7 +3,6 @@ package conflicts_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +10,7 @@ import (
 	"relais/actor"
 	"relais/conflicts"
 	"relais/people"
-	"relais/problem"
+	"relais/problem/problemtest"
 	"relais/schema"
 	"relais/store"
 	"relais/store/storetest"
@@ -381,35 +380,5 @@ func TestUnreadableConflictRecordsAreLeftOut(t *testing.T) {
 // TestProblemsAreTranslated checks that conflicts.fr.json and
 // conflicts.en.json hold exactly the problems this package registers.
 func TestProblemsAreTranslated(t *testing.T) {
-	var want []string
-	for _, k := range problem.Registered() {
-		if strings.HasPrefix(k, "conflicts.") {
-			want = append(want, k)
-		}
-	}
-	slices.Sort(want)
-	if len(want) == 0 {
-		t.Fatal("no problem registered")
-	}
-	for _, name := range []string{"conflicts.fr.json", "conflicts.en.json"} {
-		b, err := os.ReadFile("../assets/translations/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var got []string
-		for k, v := range m {
-			got = append(got, k)
-			if strings.TrimSpace(v) == "" {
-				t.Errorf("%s: %q is empty", name, k)
-			}
-		}
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s has %q, want %q", name, got, want)
-		}
-	}
+	problemtest.CheckTranslated(t, "../assets/translations", "conflicts")
 }
