@@ -236,9 +236,18 @@ func TestTwoInstances(t *testing.T) {
 			t.Logf("%s: resident memory %d MiB, peak %d MiB", in.Home, rss>>20, peak>>20)
 		}
 	}
-	c, err := a.Completion(ctx, "f", b.ID())
-	if err != nil || c.Completion != 100 || c.NeedItems != 0 {
-		t.Errorf("A's view of B: %+v, %v, want complete", c, err)
+	// A learns of B's progress from B's index updates, which may come a
+	// moment after B is idle: wait for them.
+	var c Completion
+	for {
+		c, err = a.Completion(ctx, "f", b.ID())
+		if err == nil && c.Completion == 100 && c.NeedItems == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("A's view of B: %+v, %v, want complete", c, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
