@@ -131,6 +131,7 @@ const (
 	AppointmentCheckedIn Action = "appointment.checked_in"
 	AppointmentOutcome   Action = "appointment.outcome"
 	WalkInRecorded       Action = "walk_in.recorded"
+	WorkshopRecorded     Action = "workshop.recorded"
 
 	FollowUpChanged  Action = "follow_up.changed"
 	RadarCaseChanged Action = "radar.case_changed"

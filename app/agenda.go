@@ -55,6 +55,7 @@ type agendaView struct {
 	date                     *widget.Label
 	prev, today, next        *widget.Button
 	dayMode, weekMode        *widget.Button
+	workshop                 *widget.Button // « Atelier collectif… »
 	problem                  *widget.Label
 	body                     *fyne.Container
 	loads                    int // each load's number: a late answer to an old one is dropped
@@ -100,10 +101,11 @@ func (u *UI) agendaPanel() fyne.CanvasObject {
 	v.date.Truncation = fyne.TextTruncateEllipsis
 	v.problem = problemLabel()
 	v.body = container.NewStack()
+	v.workshop = v.workshopButton()
 
 	bar := container.NewBorder(nil, nil,
 		container.NewHBox(v.prev, v.today, v.next),
-		container.NewHBox(v.dayMode, v.weekMode),
+		container.NewHBox(v.workshop, v.dayMode, v.weekMode),
 		v.date)
 	v.load()
 	return container.NewBorder(container.NewVBox(bar, v.problem), nil, nil, nil, v.body)

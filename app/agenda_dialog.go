@@ -198,8 +198,13 @@ func (u *UI) showAppointment(info appointmentInfo, mediator string) {
 // needs now, after a line appeared.
 func (d *appointmentDialog) fit() { fitDialog(d.u, d.dlg, 640) }
 
+// fitDialog gives a dialog width (at most 95 % of the window's) and the
+// height its content needs: call it after the dialog shows, and each time a
+// line appears or goes. Wrapped text knows its height only once it has its
+// width, hence the two steps.
 func fitDialog(u *UI, dlg dialog.Dialog, width float32) {
 	w := min(width, u.win.Canvas().Size().Width*0.95)
+	dlg.Resize(fyne.NewSize(w, 10))
 	dlg.Resize(fyne.NewSize(w, 0).Max(dlg.MinSize()))
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"relais/staff"
 )
 
 // SetClock gives the auto-lock a test clock.
@@ -48,3 +50,22 @@ func (u *UI) ResetView() ResetView {
 	r := u.reset
 	return ResetView{r.login, r.key, r.pass, r.again, r.save, r.problem}
 }
+
+// WorkshopButton is the agenda's « Atelier collectif… ».
+func (u *UI) WorkshopButton() *widget.Button { return u.panels().agenda.workshop }
+
+// WorkshopFormView holds the widgets of the workshop form.
+type WorkshopFormView struct {
+	Title, Start, Minutes, Participants *widget.Entry
+	Mediator, Procedure                 *widget.Select
+	Save                                *widget.Button
+	Problem                             *widget.Label
+}
+
+func (u *UI) WorkshopForm() WorkshopFormView {
+	f := u.workshop
+	return WorkshopFormView{f.title, f.start, f.minutes, f.participants, f.mediator, f.procedure, f.save, f.problem}
+}
+
+// Session is the signed-in session (nil while locked).
+func (u *UI) Session() *staff.Session { return u.session }

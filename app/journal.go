@@ -535,6 +535,8 @@ func auditActionName(a actor.Action) string {
 		return lang.L("Partner centre added")
 	case actor.PartnerRemoved:
 		return lang.L("Partner centre removed")
+	case actor.WorkshopRecorded:
+		return lang.L("Collective workshop recorded")
 	case actor.NetworkChanged:
 		return lang.L("Network settings changed")
 	case actor.ConflictSettled:

@@ -3,7 +3,6 @@ package app
 import (
 	"strings"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -70,8 +69,10 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 	r.save.Importance = widget.HighImportance
 	r.save.OnTapped = func() {
 		setProblem(r.problem, "")
+		fitDialog(u, r.dlg, 560)
 		if r.pass.Text != r.again.Text {
 			setProblem(r.problem, Message(staff.ErrPasswordMismatch))
+			fitDialog(u, r.dlg, 560)
 			return
 		}
 		code, login, password := strings.TrimSpace(r.key.Text), r.login.Text, r.pass.Text
@@ -82,6 +83,7 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 			r.save.Enable()
 			if err != nil {
 				setProblem(r.problem, Message(err))
+				fitDialog(u, r.dlg, 560)
 				return
 			}
 			r.dlg.Hide()
@@ -92,9 +94,7 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 	content := container.NewVBox(intro, form, r.problem, container.NewHBox(layout.NewSpacer(), cancel, r.save))
 	r.dlg = dialog.NewCustomWithoutButtons(lang.L("Reset a password"), container.New(fixedWidth(520), content), u.win)
 	r.dlg.Show()
-	// Once the text has its width to wrap at, the dialog takes its height.
-	r.dlg.Resize(fyne.NewSize(560, 10))
-	r.dlg.Resize(fyne.NewSize(560, r.dlg.MinSize().Height))
+	fitDialog(u, r.dlg, 560)
 	if askLogin && login == "" {
 		u.win.Canvas().Focus(r.login)
 	} else {

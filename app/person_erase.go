@@ -81,11 +81,7 @@ func (v *eraseView) confirm() {
 }
 
 // fit sizes the dialog to its content, which grows when a problem shows.
-func (v *eraseView) fit() {
-	w := min(560, v.u.win.Canvas().Size().Width)
-	v.dialog.Resize(fyne.NewSize(w, 10))
-	v.dialog.Resize(fyne.NewSize(w, v.dialog.MinSize().Height))
-}
+func (v *eraseView) fit() { fitDialog(v.u, v.dialog, 560) }
 
 // showProblem shows text under the first name and makes room for it.
 func (v *eraseView) showProblem(text string) {

@@ -64,6 +64,7 @@ type UI struct {
 	unlock   *unlockScreen
 	home     *homeScreen
 	reset    *passwordReset // the last password reset dialog opened
+	workshop *workshopForm  // the last workshop form opened
 
 	// The sections' own state (agenda.go, radar.go, journal.go, reports.go).
 	panelState   deskPanels

@@ -234,7 +234,7 @@ func Actions() []actor.Action {
 		actor.PersonRead, actor.PersonRegistered, actor.PersonChanged, actor.PersonMerged,
 		actor.PersonErased, actor.PersonExported, actor.PeopleImported,
 		actor.AppointmentBooked, actor.AppointmentChanged, actor.AppointmentCancelled,
-		actor.AppointmentCheckedIn, actor.AppointmentOutcome, actor.WalkInRecorded,
+		actor.AppointmentCheckedIn, actor.AppointmentOutcome, actor.WalkInRecorded, actor.WorkshopRecorded,
 		actor.FollowUpChanged, actor.RadarCaseChanged, actor.RadarRulesSet, actor.WalkthroughSaved, actor.GuideSaved,
 		actor.PartnerAdded, actor.PartnerRemoved, actor.NetworkChanged, actor.ConflictSettled, actor.AccountChanged,
 		actor.CentreChanged, actor.RetentionChanged, actor.PurgeRun, actor.SignedIn,

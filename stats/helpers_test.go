@@ -84,10 +84,10 @@ func newNetwork(tb testing.TB) *network {
 	put(tb, n.db, appointments.WalkInKind, store.NewID(), appointments.WalkIn{Centre: n.tilleuls, FirstName: "Jo",
 		Arrived: paris(2026, time.March, 5, 11, 0).UTC(), Status: appointments.Left})
 
-	_, err := workshops.Add(n.db, workshops.Workshop{Centre: n.bellevue, Mediator: n.mediator, Title: "Créer son adresse e-mail",
+	_, err := workshops.Add(n.db, actor.System(""), workshops.Workshop{Centre: n.bellevue, Mediator: n.mediator, Title: "Créer son adresse e-mail",
 		Start: paris(2026, time.March, 18, 14, 0), Minutes: 90, Participants: 8})
 	must0(tb, err)
-	_, err = workshops.Add(n.db, workshops.Workshop{Centre: n.bellevue, Mediator: n.mediator, Title: "Déclarer ses revenus",
+	_, err = workshops.Add(n.db, actor.System(""), workshops.Workshop{Centre: n.bellevue, Mediator: n.mediator, Title: "Déclarer ses revenus",
 		Procedure: "impots-declaration-revenus", Start: paris(2026, time.April, 2, 14, 0), Minutes: 90, Participants: 5})
 	must0(tb, err)
 

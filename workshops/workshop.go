@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/privacy"
 	"relais/problem"
@@ -83,8 +84,12 @@ func (w Workshop) Normalise() (Workshop, error) {
 	return w, nil
 }
 
-// Add records a workshop and returns its id. Nothing is written when it is refused.
-func Add(db *store.DB, w Workshop) (string, error) {
+// Add records a workshop for who (a role that records accompaniments) and
+// returns its id. Nothing is written when it is refused.
+func Add(db *store.DB, who *actor.Actor, w Workshop) (string, error) {
+	if err := who.Check(actor.RecordOutcome); err != nil {
+		return "", err
+	}
 	w, err := w.Normalise()
 	if err != nil {
 		return "", err
@@ -97,8 +102,10 @@ func Add(db *store.DB, w Workshop) (string, error) {
 		if _, _, err := store.GetIn[appointments.Centre](tx, appointments.CentreKind, w.Centre); err != nil {
 			return ErrUnknownCentre
 		}
-		_, err := store.PutIn(tx, Kind, id, w, store.ScopeNetwork)
-		return err
+		if _, err := store.PutIn(tx, Kind, id, w, store.ScopeNetwork); err != nil {
+			return err
+		}
+		return who.Log(tx, actor.WorkshopRecorded, "", Kind+"/"+id)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/actor"
 	"relais/appointments"
 	"relais/problem/problemtest"
 	"relais/store"
@@ -41,14 +42,18 @@ func TestAdd(t *testing.T) {
 	for _, tc := range bad {
 		w := ok
 		tc.edit(&w)
-		if _, err := workshops.Add(db, w); !errors.Is(err, tc.want) {
+		if _, err := workshops.Add(db, actor.System(""), w); !errors.Is(err, tc.want) {
 			t.Errorf("Add(%s) = %v, want %v", tc.name, err, tc.want)
 		}
+	}
+	// The front desk does not record accompaniments.
+	if _, err := workshops.Add(db, actor.New("accueil", "Nadia", actor.Reception, centre), ok); !errors.Is(err, actor.ErrNotAllowed) {
+		t.Errorf("Add by the front desk = %v, want %v", err, actor.ErrNotAllowed)
 	}
 	if n, _ := db.Count(workshops.Kind); n != 0 {
 		t.Fatalf("refused workshops wrote %d records", n)
 	}
-	id, err := workshops.Add(db, ok)
+	id, err := workshops.Add(db, actor.System(""), ok)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"relais/stats"
 	"relais/store"
 	"relais/sync/peer"
+	"relais/workshops"
 	"relais/workspace"
 )
 
@@ -96,7 +97,13 @@ func operations() []operation {
 			return w.Scheduler.CheckIn(f.future)
 		}},
 		{actor.RecordOutcome, true, func(w *workspace.Workspace, f fixture) error {
-			return w.Scheduler.RecordOutcome(f.past, appointments.Outcome{Autonomy: appointments.DoneWith, Note: "Compte créé avec elle"})
+			err := w.Scheduler.RecordOutcome(f.past, appointments.Outcome{Autonomy: appointments.DoneWith, Note: "Compte créé avec elle"})
+			if err != nil {
+				return err
+			}
+			_, err = workshops.Add(w.Session.DB, w.Actor, workshops.Workshop{Centre: w.Session.CentreID, Mediator: f.slot.Mediator,
+				Title: "Créer son adresse e-mail", Start: time.Now().Add(-2 * time.Hour), Minutes: 90, Participants: 6})
+			return err
 		}},
 		{actor.ReadNotes, false, func(w *workspace.Workspace, f fixture) error {
 			e, err := w.Scheduler.Get(f.noted)
