@@ -8,7 +8,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 
+	"relais/actor"
 	"relais/app"
+	"relais/audit"
 	"relais/staff"
 	"relais/store"
 )
@@ -200,5 +202,45 @@ func TestForgottenPasswordOnTheSignInScreen(t *testing.T) {
 	signIn(t, u, "mon nouveau secret")
 	if u.Screen() != app.ScreenHome {
 		t.Fatal("the new password does not open")
+	}
+}
+
+// Reading a person's file goes to the journal once: from the People
+// section, and from the radar's case panel (which shows the same file).
+func TestReadingAFileIsInTheJournal(t *testing.T) {
+	d := newRadarDesk(t)
+	u := newUI(t, fresh(t), d.desk)
+	signInWith(t, u, coordinatorLogin, coordinatorPassword)
+	reads := func(person string) int {
+		t.Helper()
+		j, err := audit.Open(u.Session().DB).Journal(actor.System(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		es, err := j.List(audit.Filter{Person: person, Action: actor.PersonRead}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if e.Login != coordinatorLogin {
+				t.Errorf("read by %q, want %q", e.Login, coordinatorLogin)
+			}
+		}
+		return len(es)
+	}
+	u.OpenPerson(d.awa)
+	u.WaitIdle(t)
+	if n := reads(d.awa); n != 1 {
+		t.Errorf("opening Awa's file: %d reads in the journal, want 1", n)
+	}
+	v := openRadar(t, u)
+	i, _ := rowOf(t, v, d.awa)
+	v.List.Select(i)
+	u.WaitIdle(t)
+	if n := reads(d.awa); n != 2 {
+		t.Errorf("after her case panel: %d reads in the journal, want 2", n)
+	}
+	if n := reads(d.karim); n != 0 {
+		t.Errorf("Karim's file was not opened, yet the journal has %d reads", n)
 	}
 }

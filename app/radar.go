@@ -1010,9 +1010,16 @@ func (c *casePanel) load() {
 	n := c.loads
 	u := c.u
 	ppl, sched, rd, db, person := u.people, u.sched, u.radar, u.session.DB, c.person
+	// The panel shows the person's file (name, phone, appointments): its
+	// first reading goes to the audit log, as opening the file does; the
+	// readings again after each action do not repeat it.
+	read := ppl.Get
+	if n == 1 {
+		read = ppl.Open
+	}
 	background(u, func() (caseData, error) {
 		var d caseData
-		p, err := ppl.Get(person)
+		p, err := read(person)
 		switch {
 		case err == nil:
 			d.person, d.known = p, true
