@@ -333,10 +333,8 @@ type journalData struct {
 }
 
 func (v *journalView) load() {
-	v.loads++
-	n := v.loads
 	j, f, limit, ppl, db := v.journal, v.filter, v.limit, v.u.people, v.session.DB
-	background(v.u, func() (journalData, error) {
+	loadLatest(v.u, &v.loads, v.alive, v.problem, func() (journalData, error) {
 		entries, err := j.List(f, limit)
 		if err != nil {
 			return journalData{}, err
@@ -349,17 +347,7 @@ func (v *journalView) load() {
 			d.names[e.Person] = knownName(ppl, db, e.Person)
 		}
 		return d, nil
-	}, func(d journalData, err error) {
-		if n != v.loads || !v.alive() {
-			return
-		}
-		if err != nil {
-			setProblem(v.problem, Message(err))
-			return
-		}
-		setProblem(v.problem, "")
-		v.apply(d)
-	})
+	}, v.apply)
 }
 
 // knownName is the name of a person if their file is known here, following

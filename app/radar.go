@@ -292,10 +292,8 @@ type radarData struct {
 
 // load reads the radar with the filters chosen.
 func (v *radarView) load() {
-	v.loads++
-	n := v.loads
 	rd, db, f, meds := v.rd, v.session.DB, v.filter, v.mediators
-	background(v.u, func() (radarData, error) {
+	loadLatest(v.u, &v.loads, v.alive, v.problem, func() (radarData, error) {
 		d := radarData{rules: rd.Rules(), weeks: rd.Weekly(radarWeeks), all: rd.Entries(radar.Filter{})}
 		d.entries = rd.Entries(f)
 		if len(meds) > 1 {
@@ -306,17 +304,7 @@ func (v *radarView) load() {
 		var err error
 		d.dir, err = readRadarDirectory(db)
 		return d, err
-	}, func(d radarData, err error) {
-		if n != v.loads || !v.alive() {
-			return
-		}
-		if err != nil {
-			setProblem(v.problem, Message(err))
-			return
-		}
-		setProblem(v.problem, "")
-		v.apply(d)
-	})
+	}, v.apply)
 }
 
 func (v *radarView) apply(d radarData) {
@@ -1006,18 +994,16 @@ func (c *casePanel) alive() bool {
 // load reads the person, their radar entry, cases, follow-ups and
 // appointments in the background.
 func (c *casePanel) load() {
-	c.loads++
-	n := c.loads
 	u := c.u
 	ppl, sched, rd, db, person := u.people, u.sched, u.radar, u.session.DB, c.person
 	// The panel shows the person's file (name, phone, appointments): its
 	// first reading goes to the audit log, as opening the file does; the
 	// readings again after each action do not repeat it.
 	read := ppl.Get
-	if n == 1 {
+	if c.loads == 0 {
 		read = ppl.Open
 	}
-	background(u, func() (caseData, error) {
+	loadLatest(u, &c.loads, c.alive, c.problem, func() (caseData, error) {
 		var d caseData
 		p, err := read(person)
 		switch {
@@ -1042,14 +1028,7 @@ func (c *casePanel) load() {
 		}
 		d.dir, err = readRadarDirectory(db)
 		return d, err
-	}, func(d caseData, err error) {
-		if n != c.loads || !c.alive() {
-			return
-		}
-		if err != nil {
-			setProblem(c.problem, Message(err))
-			return
-		}
+	}, func(d caseData) {
 		c.data = d
 		c.show()
 	})

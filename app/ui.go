@@ -170,6 +170,26 @@ func background[T any](u *UI, work func() (T, error), apply func(T, error)) {
 	}()
 }
 
+// loadLatest runs work off the Fyne goroutine for a view that reads its
+// data again now and then (loads counts its loads). The result is applied
+// only if it answers the view's latest load and the view is still shown
+// (alive); a problem shows in problem, and goes when a load succeeds.
+func loadLatest[T any](u *UI, loads *int, alive func() bool, problem *widget.Label, work func() (T, error), apply func(T)) {
+	*loads++
+	n := *loads
+	background(u, work, func(v T, err error) {
+		if n != *loads || !alive() {
+			return
+		}
+		if err != nil {
+			setProblem(problem, Message(err))
+			return
+		}
+		setProblem(problem, "")
+		apply(v)
+	})
+}
+
 // heading returns a large bold label.
 func heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
