@@ -72,6 +72,9 @@ func purge(ctx context.Context, a *actor.Actor, db *store.DB, now time.Time) (Su
 	if s.Anonymised, err = anonymiseOld(ctx, db, pol, now); err != nil {
 		return s, err
 	}
+	if s == (Summary{}) {
+		return s, nil // nothing was due: nothing to note, nothing written
+	}
 	err = db.Update(func(tx *store.Tx) error { return a.Log(tx, actor.PurgeRun, "", "") })
 	return s, err
 }
