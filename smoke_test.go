@@ -42,10 +42,7 @@ func TestSmoke(t *testing.T) {
 		unlock := s.screenshot(t, "unlock")
 		// Several logins can sign in here, so none is pre-filled and the
 		// login field has the focus: type it, then Tab to the password.
-		s.xdotool(t, "type", "--delay", "40", "admin")
-		s.xdotool(t, "key", "Tab")
-		s.xdotool(t, "type", "--delay", "40", "not-the-password")
-		s.xdotool(t, "key", "Return")
+		s.signIn(t, "admin", "not-the-password")
 		wrong := s.waitForChange(t, "unlock-wrong", unlock)
 		// The password field is cleared and keeps the focus.
 		s.xdotool(t, "type", "--delay", "40", "relais-demo")
@@ -89,10 +86,7 @@ func TestSmoke(t *testing.T) {
 		run(t, time.Minute, nil, bin, "demo", "--data", dir)
 		s := launch(t, bin, display, dir, "RELAIS_AUTO_LOCK=6s")
 		unlock := s.screenshot(t, "autolock-unlock")
-		s.xdotool(t, "type", "--delay", "40", "admin")
-		s.xdotool(t, "key", "Tab")
-		s.xdotool(t, "type", "--delay", "40", "relais-demo")
-		s.xdotool(t, "key", "Return")
+		s.signIn(t, "admin", "relais-demo")
 		home := s.waitForChange(t, "autolock-home", unlock)
 		for i := range 10 { // 10 s of mouse moves, over the list and the empty page
 			s.xdotool(t, "mousemove", "--sync", strconv.Itoa(300+40*i), strconv.Itoa(500+(i%2)*100))
@@ -252,6 +246,16 @@ func launch(t *testing.T, bin, display, dir string, env ...string) *session {
 }
 
 func (s *session) env() []string { return append(os.Environ(), "DISPLAY="+s.display) }
+
+// signIn types a login, Tab, a password and Return on the unlock screen,
+// whose login field has the focus.
+func (s *session) signIn(t *testing.T, login, password string) {
+	t.Helper()
+	s.xdotool(t, "type", "--delay", "40", login)
+	s.xdotool(t, "key", "Tab")
+	s.xdotool(t, "type", "--delay", "40", password)
+	s.xdotool(t, "key", "Return")
+}
 
 func (s *session) xdotool(t *testing.T, args ...string) {
 	t.Helper()

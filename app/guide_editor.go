@@ -236,8 +236,15 @@ func (s *guidesSection) editGuide(id string) {
 		return
 	}
 	lib := u.guides
-	background(u, func() (editorStart, error) {
-		g, err := lib.Get(id)
+	s.openEditorOn(func() (guides.Guide, error) { return lib.Get(id) })
+}
+
+// openEditorOn opens the editor on the guide load gives, read off the Fyne
+// goroutine; a problem shows in the viewer.
+func (s *guidesSection) openEditorOn(load func() (guides.Guide, error)) {
+	lib := s.u.guides
+	background(s.u, func() (editorStart, error) {
+		g, err := load()
 		if err != nil {
 			return editorStart{}, err
 		}
@@ -317,22 +324,7 @@ func (s *guidesSection) duplicate(id, title string) {
 	u := s.u
 	lib, by := u.guides, u.session.Account.Login
 	base := slug(title)
-	background(u, func() (editorStart, error) {
-		g, err := lib.Duplicate(id, freeGuideID(lib, base), title, by)
-		if err != nil {
-			return editorStart{}, err
-		}
-		return startFrom(lib, g), nil
-	}, func(st editorStart, err error) {
-		if !s.alive() {
-			return
-		}
-		if err != nil {
-			s.tellViewer(Message(err))
-			return
-		}
-		s.showEditor(st, false)
-	})
+	s.openEditorOn(func() (guides.Guide, error) { return lib.Duplicate(id, freeGuideID(lib, base), title, by) })
 }
 
 // slug makes a name for files and ids from a title: lower case,

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"relais/staff"
+	"relais/store"
 	"relais/workspace"
 )
 
@@ -88,7 +89,7 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 			}
 			r.dlg.Hide()
 			dialog.ShowInformation(lang.L("Password changed"),
-				lang.L("The account “{{.Login}}” has a new password. It works from now on.", map[string]any{"Login": staffLogin(login)}), u.win)
+				lang.L("The account “{{.Login}}” has a new password. It works from now on.", map[string]any{"Login": store.NormaliseLogin(login)}), u.win)
 		})
 	}
 	content := container.NewVBox(intro, form, r.problem, container.NewHBox(layout.NewSpacer(), cancel, r.save))
@@ -101,6 +102,3 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 		u.win.Canvas().Focus(r.key)
 	}
 }
-
-// staffLogin is a login as the store keeps it.
-func staffLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
