@@ -84,19 +84,21 @@ func TestSmoke(t *testing.T) {
 	t.Run("auto-lock", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "demo")
 		run(t, time.Minute, nil, bin, "demo", "--data", dir)
-		s := launch(t, bin, display, dir, "RELAIS_AUTO_LOCK=6s")
+		s := launch(t, bin, display, dir, "RELAIS_AUTO_LOCK=10s")
 		unlock := s.screenshot(t, "autolock-unlock")
 		s.signIn(t, "admin", "relais-demo")
 		home := s.waitForChange(t, "autolock-home", unlock)
-		for i := range 10 { // 10 s of mouse moves, over the list and the empty page
-			s.xdotool(t, "mousemove", "--sync", strconv.Itoa(300+40*i), strconv.Itoa(500+(i%2)*100))
+		// 12 s of mouse moves, one a second, over the list and the empty
+		// page: a lock of 10 s leaves room for a machine busy with other tests.
+		for i := range 12 {
+			s.xdotool(t, "mousemove", "--sync", strconv.Itoa(300+30*i), strconv.Itoa(500+(i%2)*100))
 			time.Sleep(time.Second)
 		}
 		if strings.Contains(s.log.String(), "locked after") {
 			t.Fatal("Relais locked while the mouse moved")
 		}
 		s.waitForChange(t, "autolock-locked", home)
-		if !strings.Contains(s.log.String(), "locked after 6s without activity") {
+		if !strings.Contains(s.log.String(), "locked after 10s without activity") {
 			t.Errorf("the screen changed, but Relais did not say it locked: %s", s.log.String())
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -172,7 +173,13 @@ func TestCentresThroughRelay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(relay.Stop)
+	t.Cleanup(func() {
+		relay.Stop()
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(relay.Dir, "relay.log"))
+			t.Logf("relay log:\n%s", log)
+		}
+	})
 	a, b := newCentre(t), newCentre(t)
 	for _, c := range []*centre{a, b} {
 		must(t, c.net.Start(context.Background()))
@@ -187,7 +194,9 @@ func TestCentresThroughRelay(t *testing.T) {
 	if _, err := a.db.Put("person", "p1", []byte(`{"name":"Awa"}`), store.ScopeNetwork); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the record to reach B through the relay", func() bool { _, err := b.db.Get("person", "p1"); return err == nil })
+	// Two processes and four TLS handshakes on a machine running the other
+	// packages' tests too: a minute, not the 10 s of in-process tests.
+	waitForLong(t, time.Minute, "the record to reach B through the relay", func() bool { _, err := b.db.Get("person", "p1"); return err == nil })
 	for _, c := range []*centre{a, b} {
 		st := c.net.Status()
 		if st.RelayErr != nil || !st.Partners[0].Connected || !st.Partners[0].Relayed {

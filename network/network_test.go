@@ -3,6 +3,7 @@ package network_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -18,10 +19,11 @@ import (
 const login, password = "admin", "correct horse battery staple"
 
 type centre struct {
-	dir string
-	f   *store.Folder
-	db  *store.DB
-	net *network.Service
+	dir  string
+	f    *store.Folder
+	db   *store.DB
+	net  *network.Service
+	logs *lockedBuffer // the service's log, printed when the test fails
 }
 
 func newCentre(t *testing.T) *centre {
@@ -37,6 +39,12 @@ func newCentre(t *testing.T) *centre {
 	}
 	c.f, c.db = f, db
 	t.Cleanup(c.close)
+	c.logs = &lockedBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log of %s:\n%s", c.dir, c.logs.String())
+		}
+	})
 	c.open(t)
 	return c
 }
@@ -44,6 +52,7 @@ func newCentre(t *testing.T) *centre {
 func (c *centre) open(t *testing.T) {
 	t.Helper()
 	s, err := network.Open(c.db, "Centre "+c.dir[len(c.dir)-3:], network.Options{Who: actor.System(""),
+		Logger: slog.New(slog.NewTextHandler(c.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Listen: "tcp://127.0.0.1:0",
 		Tune:   func(cfg *peer.Config) { cfg.RetryMin, cfg.RetryMax = 20*time.Millisecond, 200*time.Millisecond },
 	})
@@ -67,12 +76,20 @@ func (c *centre) close() {
 
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	waitForLong(t, 10*time.Second, what, ok)
+}
+
+func waitForLong(t *testing.T, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	start := time.Now()
 	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after 10 s", what)
+		if time.Since(start) > limit {
+			t.Fatalf("%s: not after %v", what, limit)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Logf("%s: took %v", what, d.Round(time.Millisecond))
 	}
 }
 
