@@ -14,7 +14,7 @@ BIN := bin/relais
 # Fyne cannot parse C.UTF-8 (it prints locale errors): use a locale it knows.
 export LANG := en_US.UTF-8
 
-.PHONY: run test deps test-deps build vet bench fuzz clean
+.PHONY: run test deps test-deps build noeud vet bench fuzz clean
 
 run: deps build
 	./$(BIN) demo --data "$(DEMO_DIR)"
@@ -22,6 +22,10 @@ run: deps build
 
 build: deps
 	go build -o $(BIN) .
+
+# The headless node for a server: no Fyne, no cgo, no shared library.
+noeud:
+	CGO_ENABLED=0 go build -o bin/relais-noeud ./cmd/relais-noeud
 
 deps:
 	@./scripts/deps.sh $(BUILD_DEPS)

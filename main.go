@@ -258,19 +258,9 @@ func (r restoreCmd) Run(c *cli) error {
 
 // serveCmd runs the headless node of package serve: it never opens a window.
 type serveCmd struct {
-	Login        string   `help:"The node's own account." default:"noeud"`
-	PasswordFile string   `help:"File whose first line is the node's password (mode 600)." type:"path" env:"RELAIS_PASSWORD_FILE" required:""`
-	Setup        bool     `help:"Create the node's data folder if it is new (prints its recovery key once)."`
-	Centre       string   `help:"Name of the node, with --setup." default:"Nœud du réseau"`
-	Listen       string   `help:"Where partners connect, e.g. tcp://0.0.0.0:22100 (default: the stored setting)." env:"RELAIS_LISTEN"`
-	Relay        string   `help:"The network's relay server, relay://host:port/?id=… (kept in the settings)." env:"RELAIS_RELAY"`
-	Partner      []string `help:"A partner to add if missing: DEVICE-ID or DEVICE-ID@ADDRESS (repeatable)."`
-	NoDiscovery  bool     `name:"no-lan-discovery" help:"Do not announce the node on the local network." env:"RELAIS_NO_LAN_DISCOVERY"`
+	serve.Command `embed:""`
 }
 
 func (s serveCmd) Run(c *cli) error {
-	return serve.RunUntilSignal(serve.Options{
-		Data: c.Data, Login: s.Login, PasswordFile: s.PasswordFile, SetUp: s.Setup, Centre: s.Centre,
-		Listen: s.Listen, Relay: s.Relay, Partners: s.Partner, Discovery: !s.NoDiscovery, Store: options(),
-	})
+	return serve.RunUntilSignal(s.Options("relais serve", c.Data, options()))
 }

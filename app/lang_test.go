@@ -18,11 +18,13 @@ import (
 
 	"relais/app"
 	"relais/assets"
+	"relais/internal/messages"
 	"relais/problem"
 	// Imported for the problems they register, checked below.
 	_ "relais/appointments"
 	_ "relais/people"
 	_ "relais/report"
+	_ "relais/serve"
 	_ "relais/staff"
 	_ "relais/store"
 	_ "relais/sync/peer"
@@ -249,5 +251,39 @@ func TestLongDate(t *testing.T) {
 		if got := app.LongDate(first); got != want {
 			t.Errorf("%s: LongDate(%v) = %q, want %q", code, first, got, want)
 		}
+	}
+}
+
+// The headless node (relais-noeud, no Fyne) says every problem as the
+// screens do: internal/messages reads the same files its own way.
+func TestHeadlessMessagesMatchTheScreens(t *testing.T) {
+	t.Cleanup(func() { app.SetLanguage(app.French) })
+	// Every argument any message names, so that none renders "<no value>".
+	args := map[string]any{}
+	field := regexp.MustCompile(`{{-?\s*(?:if\s+)?\.(\w+)`)
+	files, _ := fs.Glob(assets.Translations, "translations/*.json")
+	for _, name := range files {
+		b, _ := fs.ReadFile(assets.Translations, name)
+		for _, m := range field.FindAllSubmatch(b, -1) {
+			args[string(m[1])] = "«" + string(m[1]) + "»"
+		}
+	}
+	same := 0
+	for _, code := range []string{app.French, app.English} {
+		app.SetLanguage(code)
+		for _, key := range problem.Registered() {
+			p := problem.New(key).With()
+			for k, v := range args {
+				p.Args[k] = v
+			}
+			if got, want := messages.Of(p, code), app.Message(p); got != want {
+				t.Errorf("%s (%s): headless %q, screens %q", key, code, got, want)
+			} else if got == want {
+				same++
+			}
+		}
+	}
+	if same != 2*len(problem.Registered()) {
+		t.Errorf("only %d messages compared out of %d problems in two languages", same, len(problem.Registered()))
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -49,6 +50,8 @@ var (
 // settings kept in the store, once, as an administrator would on the
 // Network page.
 type Options struct {
+	// Program is how messages name the command, "relais serve" when empty.
+	Program      string
 	Data         string // the data folder
 	Login        string // the node's account; DefaultLogin when empty
 	PasswordFile string // holds the account's password, on its first line
@@ -112,6 +115,9 @@ func Run(ctx context.Context, o Options) error {
 	if o.Login == "" {
 		o.Login = DefaultLogin
 	}
+	if o.Program == "" {
+		o.Program = "relais serve"
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -127,6 +133,9 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(o.Data); errors.Is(err, fs.ErrNotExist) && !o.SetUp {
+		return ErrNotSetUp.With("dir", o.Data, "program", o.Program) // and no folder made
+	}
 	desk, err := staff.OpenDesk(o.Data, o.Store)
 	if err != nil {
 		return err
@@ -135,7 +144,7 @@ func Run(ctx context.Context, o Options) error {
 	var s *staff.Session
 	switch {
 	case desk.NeedsSetUp() && !o.SetUp:
-		return ErrNotSetUp.With("dir", o.Data)
+		return ErrNotSetUp.With("dir", o.Data, "program", o.Program)
 	case desk.NeedsSetUp():
 		var code string
 		s, code, err = desk.SetUp(staff.FirstRun{CentreName: o.Centre, AdminName: "Nœud " + o.Centre,
