@@ -264,6 +264,8 @@ func (p *peopleSection) showDuplicates(person people.Person, dups []people.Dupli
 			why = lang.L("same name and same phone")
 		case d.SamePhone:
 			why = lang.L("same phone")
+		case d.YearUnknown:
+			why = lang.L("same name, birth year missing")
 		}
 		same := widget.NewButtonWithIcon(lang.L("It is her or him"), theme.ConfirmIcon(), func() {
 			f.dups.Hide()

@@ -232,7 +232,7 @@ func Read(r io.Reader, now time.Time, existing Duplicates) (*Preview, error) {
 	if n := strings.Count(body, "\n"); n > MaxRows+1 {
 		return nil, ErrTooManyRows.With("max", MaxRows)
 	}
-	seen := map[string]int{} // duplicate keys → first line
+	seen := seenRows{byName: map[string][]seenRow{}, byPhone: map[string]int{}}
 	for {
 		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
@@ -259,13 +259,7 @@ func Read(r io.Reader, now time.Time, existing Duplicates) (*Preview, error) {
 			p.NoPhone++
 		}
 		if len(row.Problems) == 0 {
-			for _, k := range keys(row.Person) {
-				if first, ok := seen[k]; ok && row.SameAs == 0 {
-					row.SameAs = first
-				} else if !ok {
-					seen[k] = line
-				}
-			}
+			row.SameAs = seen.add(row.Person, line)
 			if existing != nil {
 				if row.Existing, err = existing(row.Person); err != nil {
 					return nil, err
@@ -413,20 +407,45 @@ func birthYear(s string, now time.Time) (int, error) {
 	return 0, ErrBadDate
 }
 
-// keys are what makes two rows of the file the same person: the folded
-// name words and birth year, or the phone, as people.FindDuplicates
-// compares them.
-func keys(p people.Person) []string {
-	var out []string
-	if p.BirthYear != 0 {
-		words := strings.Fields(textfold.String(p.FirstName + " " + p.LastName))
-		slices.Sort(words)
-		out = append(out, "n|"+strings.Join(words, " ")+"|"+strconv.Itoa(p.BirthYear))
+// seenRows are the rows read so far, to find two lines of the file that
+// may be the same person as people.FindDuplicates compares them: the same
+// folded name words with the same birth year or one unknown, or the same
+// phone.
+type seenRows struct {
+	byName  map[string][]seenRow
+	byPhone map[string]int // phone → first line
+}
+
+type seenRow struct{ line, year int }
+
+// add records p, read on line, and returns the first earlier line that
+// may be the same person, or 0.
+func (s seenRows) add(p people.Person, line int) int {
+	first := 0
+	earlier := func(l int) {
+		if first == 0 || l < first {
+			first = l
+		}
+	}
+	words := strings.Fields(textfold.String(p.FirstName + " " + p.LastName))
+	slices.Sort(words)
+	if name := strings.Join(words, " "); name != "" {
+		for _, r := range s.byName[name] {
+			if r.year == 0 || p.BirthYear == 0 || r.year == p.BirthYear {
+				earlier(r.line)
+				break
+			}
+		}
+		s.byName[name] = append(s.byName[name], seenRow{line, p.BirthYear})
 	}
 	if p.Phone != "" {
-		out = append(out, "p|"+p.Phone)
+		if l, ok := s.byPhone[p.Phone]; ok {
+			earlier(l)
+		} else {
+			s.byPhone[p.Phone] = line
+		}
 	}
-	return out
+	return first
 }
 
 func clip(s string, n int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,77 @@ func BenchmarkReadCommit100k(b *testing.B) {
 		if n, err := importcsv.Commit(context.Background(), db, actor.System(""), p, now, nil); err != nil || n != importcsv.MaxRows {
 			b.Fatalf("Commit = %d, %v", n, err)
 		}
+	}
+}
+
+// BenchmarkReimportPreview100k is the preview of a file of 100,000 lines
+// already imported: every line finds its person (the worst case of the
+// duplicate lookups).
+func BenchmarkReimportPreview100k(b *testing.B) {
+	file := manyPeople(importcsv.MaxRows)
+	db := openDB(b)
+	svc, err := people.NewService(db, actor.System(""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := importcsv.Read(strings.NewReader(file), now, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := importcsv.Commit(context.Background(), db, actor.System(""), p, now, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		p, err := importcsv.Read(strings.NewReader(file), now, svc.FindDuplicates)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c := p.Counts(); c.Duplicates != importcsv.MaxRows {
+			b.Fatalf("%d duplicates, want every line", c.Duplicates)
+		}
+	}
+}
+
+// A file imported twice is flagged the second time, even for lines with
+// neither phone nor birth year; inside a file, a birth year unknown on one
+// line does not hide a namesake, two different years do.
+func TestReimportAndMissingYears(t *testing.T) {
+	db := openDB(t)
+	svc, err := people.NewService(db, actor.System(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := "Prénom;Nom;Téléphone;Naissance\n" +
+		"Awa;Diallo;;\n" + // 2
+		"Jean;Martin;;1970\n" + // 3
+		"Jean;Martin;;1971\n" + // 4: another Jean Martin
+		"DIALLO;awa;;1985\n" + // 5: may be line 2 (year unknown there)
+		"Lina;Roux;;\n" // 6
+	first, err := importcsv.Read(strings.NewReader(file), now, svc.FindDuplicates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sameAs []int
+	for _, r := range first.Rows {
+		sameAs = append(sameAs, r.SameAs)
+	}
+	if want := []int{0, 0, 0, 2, 0}; !slices.Equal(sameAs, want) {
+		t.Errorf("SameAs by line = %v, want %v", sameAs, want)
+	}
+	if n, err := importcsv.Commit(context.Background(), db, actor.System(""), first, now, nil); err != nil || n != 4 {
+		t.Fatalf("first import: %d, %v; want 4", n, err)
+	}
+	again, err := importcsv.Read(strings.NewReader(file), now, svc.FindDuplicates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again.Rows {
+		if len(r.Existing) == 0 || r.Imported() {
+			t.Errorf("line %d (%s %s) not flagged on the second import", r.Line, r.Person.FirstName, r.Person.LastName)
+		}
+	}
+	if c := again.Counts(); c.Imported != 0 || c.Duplicates != 5 {
+		t.Errorf("second import counts %+v, want nothing to import and 5 duplicates", c)
 	}
 }

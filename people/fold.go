@@ -39,16 +39,49 @@ func foldedTokens(first, last string) []string {
 	return out
 }
 
-// dupKey is the duplicate key of a person: their folded name words in
-// order (so a first and last name typed the wrong way round still meet)
-// and their birth year. People without a birth year have none.
-func dupKey(p Person) string {
-	if p.BirthYear == 0 {
-		return ""
-	}
+// Duplicate keys: a person's folded name words in order (so a first and
+// last name typed the wrong way round still meet), with their birth year,
+// or "?" when it is unknown; and the same words with "*", whatever the
+// year. Someone registered with a year is looked for under that year and
+// under "?"; someone without one under "*". People without any name word
+// have no key.
+const (
+	unknownYear = "?"
+	anyYear     = "*"
+)
+
+func nameWords(p Person) string {
 	words := strings.Fields(fold(p.FirstName + " " + p.LastName))
 	slices.Sort(words)
-	return strings.Join(words, " ") + "|" + strconv.Itoa(p.BirthYear)
+	return strings.Join(words, " ")
+}
+
+// dupKeys are the values of the "dupkey" index for p.
+func dupKeys(p Person) []string {
+	words := nameWords(p)
+	if words == "" {
+		return nil
+	}
+	year := unknownYear
+	if p.BirthYear != 0 {
+		year = strconv.Itoa(p.BirthYear)
+	}
+	return []string{words + "|" + year, words + "|" + anyYear}
+}
+
+// dupQueries are the "dupkey" values under which p's possible duplicates
+// by name are found: same words and same year, or a year unknown on
+// either side.
+func dupQueries(p Person) []string {
+	words := nameWords(p)
+	switch {
+	case words == "":
+		return nil
+	case p.BirthYear == 0:
+		return []string{words + "|" + anyYear}
+	default:
+		return []string{words + "|" + strconv.Itoa(p.BirthYear), words + "|" + unknownYear}
+	}
 }
 
 // deletions returns s with each one of its runes removed in turn.

@@ -12,7 +12,8 @@ import (
 )
 
 // Indexes are the store indexes of persons: the normalised phone and the
-// duplicate key (folded name words and birth year).
+// duplicate keys (folded name words, with the birth year and without: see
+// dupKeys).
 func Indexes() []store.Index {
 	return []store.Index{
 		store.IndexOn(Kind, "phone", 1, func(p Person) []string {
@@ -21,12 +22,7 @@ func Indexes() []store.Index {
 			}
 			return []string{p.Phone}
 		}),
-		store.IndexOn(Kind, "dupkey", 1, func(p Person) []string {
-			if k := dupKey(p); k != "" {
-				return []string{k}
-			}
-			return nil
-		}),
+		store.IndexOn(Kind, "dupkey", 2, dupKeys),
 	}
 }
 
@@ -40,10 +36,16 @@ type Merged struct {
 
 // Duplicate is an existing person who may be the one being registered.
 type Duplicate struct {
-	Person    Person
-	SameName  bool // same name words and birth year
-	SamePhone bool
+	Person Person
+	// SameName: the same name words, and the same birth year or one
+	// unknown on either side (YearUnknown).
+	SameName, YearUnknown bool
+	SamePhone             bool
 }
+
+// MaxNameDuplicates bounds the people found by name alone: a common name
+// without a birth year may match many, and the desk needs a short list.
+const MaxNameDuplicates = 10
 
 // Registration is the outcome of Register: either the person as written,
 // or, when someone alike exists, the candidates and nothing written.
@@ -162,7 +164,7 @@ func (s *Service) FindDuplicates(p Person) ([]Duplicate, error) {
 
 func duplicates(find func(kind, index, value string) ([]string, error), get func(string) (Person, error), p Person) ([]Duplicate, error) {
 	var out []Duplicate
-	add := func(index, value string, mark func(*Duplicate)) error {
+	add := func(index, value string, limit int, mark func(*Duplicate)) error {
 		if value == "" {
 			return nil
 		}
@@ -170,7 +172,11 @@ func duplicates(find func(kind, index, value string) ([]string, error), get func
 		if err != nil {
 			return err
 		}
+		found := 0
 		for _, id := range ids {
+			if found == limit {
+				break
+			}
 			if id == p.ID {
 				continue
 			}
@@ -186,14 +192,21 @@ func duplicates(find func(kind, index, value string) ([]string, error), get func
 				out = append(out, Duplicate{Person: q})
 				i = len(out) - 1
 			}
+			found++
 			mark(&out[i])
 		}
 		return nil
 	}
-	if err := add("dupkey", dupKey(p), func(d *Duplicate) { d.SameName = true }); err != nil {
-		return nil, err
+	byName := func(d *Duplicate) {
+		d.SameName = true
+		d.YearUnknown = p.BirthYear == 0 || d.Person.BirthYear == 0
 	}
-	if err := add("phone", p.Phone, func(d *Duplicate) { d.SamePhone = true }); err != nil {
+	for _, q := range dupQueries(p) {
+		if err := add("dupkey", q, MaxNameDuplicates, byName); err != nil {
+			return nil, err
+		}
+	}
+	if err := add("phone", p.Phone, -1, func(d *Duplicate) { d.SamePhone = true }); err != nil {
 		return nil, err
 	}
 	return out, nil

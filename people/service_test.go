@@ -2,6 +2,8 @@ package people_test
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"relais/actor"
@@ -45,11 +47,10 @@ func TestRegisterWarnsOfDuplicates(t *testing.T) {
 			}
 		})
 	}
-	// Not duplicates: another year, a year unknown, another phone.
+	// Not duplicates: another year, another phone (and another year).
 	for _, p := range []people.Person{
 		{FirstName: "Hélène", LastName: "Dupont", NoPhone: true, BirthYear: 1981},
-		{FirstName: "Hélène", LastName: "Dupont", NoPhone: true},
-		{FirstName: "Hélène", LastName: "Dupont", Phone: "06 12 34 56 79"},
+		{FirstName: "Hélène", LastName: "Dupont", Phone: "06 12 34 56 79", BirthYear: 1982},
 	} {
 		r, err := s.Register(p)
 		if err != nil || r.Person.ID == "" || len(r.Duplicates) != 0 {
@@ -286,4 +287,77 @@ func TestConcurrentSearchAndWrites(t *testing.T) {
 			s.Search("06", 5)
 		}
 	}
+}
+
+// A birth year unknown on either side does not hide a person of the same
+// name: the desk is asked, and told the year is missing.
+func TestDuplicatesWhenABirthYearIsUnknown(t *testing.T) {
+	s, db := newService(t)
+	born1980 := mustRegister(t, s, people.Person{FirstName: "Hélène", LastName: "Dupont", NoPhone: true, BirthYear: 1980})
+	anyway := func(p people.Person) people.Person {
+		t.Helper()
+		r, err := s.RegisterAnyway(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Person
+	}
+	noYear := anyway(people.Person{FirstName: "helene", LastName: "DUPONT", NoPhone: true})
+	born1975 := anyway(people.Person{FirstName: "Dupont", LastName: "Hélène", NoPhone: true, BirthYear: 1975})
+	type found struct {
+		id          string
+		yearUnknown bool
+	}
+	cases := []struct {
+		name string
+		p    people.Person
+		want []found
+	}{
+		{"no year: every Hélène Dupont", people.Person{FirstName: "Hélène", LastName: "Dupont", NoPhone: true},
+			[]found{{born1980.ID, true}, {noYear.ID, true}, {born1975.ID, true}}},
+		{"1980: the same year, and the one without", people.Person{FirstName: "Hélène", LastName: "Dupont", NoPhone: true, BirthYear: 1980},
+			[]found{{born1980.ID, false}, {noYear.ID, true}}},
+		{"1990: only the one without a year", people.Person{FirstName: "Hélène", LastName: "Dupont", NoPhone: true, BirthYear: 1990},
+			[]found{{noYear.ID, true}}},
+		{"another name", people.Person{FirstName: "Hélène", LastName: "Durand", NoPhone: true}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			seq := db.LastSequence()
+			r, err := s.Register(c.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.want == nil {
+				if r.Person.ID == "" || len(r.Duplicates) != 0 {
+					t.Errorf("Register() = %+v, want written", r)
+				}
+				return
+			}
+			if db.LastSequence() != seq {
+				t.Error("a person with possible duplicates was written")
+			}
+			var got []found
+			for _, d := range r.Duplicates {
+				if !d.SameName || d.SamePhone {
+					t.Errorf("%s: SameName %v SamePhone %v", d.Person.ID, d.SameName, d.SamePhone)
+				}
+				got = append(got, found{d.Person.ID, d.YearUnknown})
+			}
+			slices.SortFunc(got, func(a, b found) int { return strings.Compare(a.id, b.id) })
+			slices.SortFunc(c.want, func(a, b found) int { return strings.Compare(a.id, b.id) })
+			if !slices.Equal(got, c.want) {
+				t.Errorf("duplicates %v, want %v", got, c.want)
+			}
+		})
+	}
+	// A common name without a year: the list stays short.
+	for range 2 * people.MaxNameDuplicates {
+		anyway(people.Person{FirstName: "Mohamed", LastName: "Ali", NoPhone: true})
+	}
+	dups, err := s.FindDuplicates(people.Person{FirstName: "Mohamed", LastName: "Ali", NoPhone: true})
+	if err != nil || len(dups) != people.MaxNameDuplicates {
+		t.Errorf("%d duplicates of a common name, %v; want %d", len(dups), err, people.MaxNameDuplicates)
+	}
+	checkStore(t, db)
 }
