@@ -62,6 +62,7 @@ type PersonFormView struct {
 	// The duplicate warning, when shown.
 	DuplicatesShown bool
 	Same            []*widget.Button
+	Why             []string // beside each candidate
 	Other           *widget.Button
 }
 
@@ -72,7 +73,7 @@ func (u *UI) PersonFormView() PersonFormView {
 	}
 	shown := f.dups != nil && u.win.Canvas().Overlays().Top() != nil
 	return PersonFormView{f.first, f.last, f.phone, f.email, f.birth, f.noPhone, f.consent, f.language, f.save, f.problem,
-		shown, f.dupSame, f.dupOther}
+		shown, f.dupSame, f.dupWhy, f.dupOther}
 }
 
 // PersonFileView holds what a person's file shows.

@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -267,5 +270,42 @@ func TestPersonFileShowsAppointmentsAndConsentCanBeWithdrawn(t *testing.T) {
 	}
 	if want := lang.L("Not shared: the file stays in this centre."); u.PersonFileView().Consent.Text != want {
 		t.Errorf("consent status = %q, want %q", u.PersonFileView().Consent.Text, want)
+	}
+}
+
+// A namesake registered with a birth year is asked about when the year is
+// not typed, and the warning says the year is missing.
+func TestNamesakeWithoutBirthYearIsAsked(t *testing.T) {
+	u := demoUI(t)
+	ppl, _, _, _ := u.Services()
+	known := somePeople(t, u, 1, func(p people.Person) bool { return p.BirthYear != 0 })[0]
+	before := ppl.Len()
+	test.Tap(u.PeopleView().Register)
+	f := u.PersonFormView()
+	test.Type(f.First, known.FirstName)
+	test.Type(f.Last, known.LastName)
+	f.NoPhone.SetChecked(true)
+	test.Tap(f.Save)
+	u.WaitIdle(t)
+	f = u.PersonFormView()
+	if !f.DuplicatesShown || len(f.Same) == 0 {
+		t.Fatalf("%s typed without a birth year: no warning", known.FullName())
+	}
+	if i := slices.Index(f.Why, lang.L("same name, birth year missing")); i < 0 {
+		t.Errorf("the warning says %q, want « same name, birth year missing »", f.Why)
+	}
+	if ppl.Len() != before {
+		t.Error("the warning wrote a person")
+	}
+	if dir := os.Getenv("RELAIS_SCREENSHOTS"); dir != "" {
+		img := u.Window().Canvas().Capture()
+		out, err := os.Create(filepath.Join(dir, "people-namesake.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		if err := png.Encode(out, img); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

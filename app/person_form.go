@@ -72,6 +72,7 @@ type personForm struct {
 	// The duplicate warning, while shown.
 	dups        dialog.Dialog
 	dupSame     []*widget.Button
+	dupWhy      []string // why each candidate may be the person typed
 	dupOther    *widget.Button
 	dupPerson   people.Person
 	dupsShownOf []people.Duplicate
@@ -254,7 +255,7 @@ func (p *peopleSection) submitForm() {
 // showDuplicates asks whether the person typed is one already registered.
 func (p *peopleSection) showDuplicates(person people.Person, dups []people.Duplicate) {
 	f := p.form
-	f.dupPerson, f.dupsShownOf, f.dupSame = person, dups, nil
+	f.dupPerson, f.dupsShownOf, f.dupSame, f.dupWhy = person, dups, nil, nil
 	rows := container.NewVBox()
 	for _, d := range dups {
 		id := d.Person.ID
@@ -272,7 +273,7 @@ func (p *peopleSection) showDuplicates(person people.Person, dups []people.Dupli
 			p.showFile(id)
 		})
 		same.Importance = widget.HighImportance
-		f.dupSame = append(f.dupSame, same)
+		f.dupSame, f.dupWhy = append(f.dupSame, same), append(f.dupWhy, why)
 		who := container.NewVBox(
 			widget.NewLabelWithStyle(d.Person.FullName(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			widget.NewLabel(personSummary(d.Person)+" · "+why),
@@ -285,7 +286,7 @@ func (p *peopleSection) showDuplicates(person people.Person, dups []people.Dupli
 	})
 	cancel := widget.NewButton(lang.L("Cancel"), func() { f.dups.Hide() })
 	content := container.NewVBox(
-		paragraph(lang.L("A person with the same name and birth year, or the same phone, is already registered. Check with the person in front of you.")),
+		paragraph(lang.L("A person with the same name or the same phone is already registered. Check with the person in front of you.")),
 		rows,
 		widget.NewSeparator(),
 		container.NewHBox(f.dupOther, cancel),
