@@ -144,6 +144,7 @@ const (
 	NetworkChanged   Action = "network.changed" // the relay, the mailbox's folder password
 	ConflictSettled  Action = "conflict.settled"
 	AccountChanged   Action = "account.changed"
+	PasswordChanged  Action = "account.password_changed" // one's own; a reset is AccountChanged
 	CentreChanged    Action = "centre.changed"
 	RetentionChanged Action = "retention.changed"
 	PurgeRun         Action = "purge.run"

@@ -531,6 +531,8 @@ func auditActionName(a actor.Action) string {
 		return lang.L("Conflict settled")
 	case actor.AccountChanged:
 		return lang.L("Colleague's account changed")
+	case actor.PasswordChanged:
+		return lang.L("Own password changed")
 	case actor.CentreChanged:
 		return lang.L("Centre's hours or days changed")
 	case actor.RetentionChanged:

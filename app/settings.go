@@ -30,6 +30,10 @@ type settingsPanel struct {
 	backupResult  *widget.Label
 	hours, team   *widget.Button // the centre's pages: hours.go, team.go
 	autoLock      *widget.Select // minutes without activity before Relais locks
+	// changePassword opens « Changer mon mot de passe », password is the
+	// last one opened (password_change.go).
+	changePassword *widget.Button
+	password       *passwordChange
 }
 
 func (u *UI) settingsPanel() fyne.CanvasObject {
@@ -85,6 +89,8 @@ func (u *UI) settingsPanel() fyne.CanvasObject {
 
 	return container.NewVBox(
 		heading(lang.L("Settings")),
+		u.accountCard(p),
+		widget.NewSeparator(),
 		subheading(lang.L("The centre")),
 		paragraph(lang.L("Before booking appointments, fill in the opening hours of the centre, then add the mediators to the team with their availability.")),
 		container.NewHBox(p.hours, p.team, layout.NewSpacer()),

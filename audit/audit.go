@@ -237,6 +237,6 @@ func Actions() []actor.Action {
 		actor.AppointmentCheckedIn, actor.AppointmentOutcome, actor.WalkInRecorded, actor.WorkshopRecorded,
 		actor.FollowUpChanged, actor.RadarCaseChanged, actor.RadarRulesSet, actor.WalkthroughSaved, actor.GuideSaved,
 		actor.PartnerAdded, actor.PartnerRemoved, actor.NetworkChanged, actor.ConflictSettled, actor.AccountChanged,
-		actor.CentreChanged, actor.RetentionChanged, actor.PurgeRun, actor.SignedIn,
+		actor.PasswordChanged, actor.CentreChanged, actor.RetentionChanged, actor.PurgeRun, actor.SignedIn,
 	}
 }

@@ -85,3 +85,47 @@ func TestResetPasswordWithTheRecoveryKey(t *testing.T) {
 	}
 	s.Close()
 }
+
+// failingRecorder refuses every journal entry, as a full disk would.
+type failingRecorder struct{}
+
+func (failingRecorder) Record(*store.Tx, *actor.Actor, actor.Event) error {
+	return store.ErrDiskFull
+}
+
+// A reset whose journal entry cannot be written changes nothing: the old
+// password still opens, the new one does not.
+func TestResetPasswordChangesNothingWhenTheJournalFails(t *testing.T) {
+	dir := t.TempDir()
+	desk, err := staff.OpenDesk(dir, store.TestOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	admin, code, err := desk.SetUp(goodForm())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.AddAccount("Sam Leroy", "sam", staff.Mediator, "sam's first password"); err != nil {
+		t.Fatal(err)
+	}
+	admin.Actor().Recording(failingRecorder{})
+	if err := admin.ResetPassword(code, "sam", "sam's new password"); !errors.Is(err, store.ErrDiskFull) {
+		t.Fatalf("ResetPassword with the journal failing = %v, want ErrDiskFull", err)
+	}
+	admin.Close()
+	if _, err := desk.SignIn("sam", "sam's new password"); !errors.Is(err, store.ErrWrongPassword) {
+		t.Errorf("the new password opens after a failed reset: %v", err)
+	}
+	sam, err := desk.SignIn("sam", "sam's first password")
+	if err != nil {
+		t.Fatalf("the old password no longer opens after a failed reset: %v", err)
+	}
+	sam.Close()
+	if err := desk.ResetPassword(code, "sam", "sam's new password", func(*store.DB) actor.Recorder { return failingRecorder{} }); !errors.Is(err, store.ErrDiskFull) {
+		t.Fatalf("Desk.ResetPassword with the journal failing = %v, want ErrDiskFull", err)
+	}
+	if _, err := desk.SignIn("sam", "sam's new password"); !errors.Is(err, store.ErrWrongPassword) {
+		t.Errorf("the new password opens after a failed reset from the sign-in screen: %v", err)
+	}
+}

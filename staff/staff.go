@@ -420,12 +420,122 @@ func (d *Desk) resetPassword(db *store.DB, master []byte, who *actor.Actor, logi
 	if err != nil {
 		return err
 	}
-	if err := d.folder.SetPassword(master, login, password, d.opts); err != nil {
+	err = d.rewrap(db, master, login, password, func(tx *store.Tx) error {
+		return who.Log(tx, actor.AccountChanged, "", Kind+"/"+id)
+	})
+	if err != nil {
 		return err
 	}
 	// Forget the account's wrong passwords: the new one works at once.
 	d.attempts.succeeded(login)
-	return db.Update(func(tx *store.Tx) error { return who.Log(tx, actor.AccountChanged, "", Kind+"/"+id) })
+	return nil
+}
+
+// rewrap gives login the password inside the store transaction that notes
+// the change in the journal (note): the keyring file is replaced (written
+// beside, then renamed over) after the note is written and before it is
+// committed. A crash leaves the old password working or the new one, never
+// neither; one after the rename but before the commit leaves the new
+// password without its journal entry. When the note or the commit fails,
+// the keyring is put back, so the error means nothing changed; should that
+// fail too, the new password is the one that works, and rewrap says so
+// with nil.
+func (d *Desk) rewrap(db *store.DB, master []byte, login, password string, note func(tx *store.Tx) error) error {
+	var undo func() error
+	err := db.Update(func(tx *store.Tx) error {
+		if err := note(tx); err != nil {
+			return err
+		}
+		if err := crashAt(stepNoted); err != nil {
+			return err
+		}
+		u, err := d.folder.SetPasswordUndoably(master, login, password, d.opts)
+		if err != nil {
+			return err
+		}
+		undo = u
+		return crashAt(stepRewrapped)
+	})
+	if err != nil && undo != nil && undo() != nil {
+		return nil
+	}
+	return err
+}
+
+// Problems of changing one's own password. Each one changes nothing.
+var (
+	// ErrCurrentPasswordWrong: the password typed as the current one is not
+	// it. It counts as a wrong password at sign-in (ErrWaitBeforeRetry).
+	ErrCurrentPasswordWrong = problem.Register("staff.current_password_wrong")
+	// ErrNewPasswordTooShort: the new password breaks store.CheckPassword's
+	// rule; "min" is the shortest length it accepts.
+	ErrNewPasswordTooShort = problem.Register("staff.new_password_too_short")
+	// ErrNewPasswordSame: the new password is the current one.
+	ErrNewPasswordSame = problem.Register("staff.new_password_same")
+	// ErrNewPasswordsDiffer: the new password typed twice is not the same
+	// both times; the form checks it before calling ChangePassword.
+	ErrNewPasswordsDiffer = problem.Register("staff.new_passwords_differ")
+)
+
+// The steps of rewrap (changing or resetting a password) a test may stop
+// the process at, as a power cut would.
+const (
+	stepNoted     = "noted"     // the journal entry written, not committed
+	stepRewrapped = "rewrapped" // the keyring holds the new password, the entry is not committed
+)
+
+// crashAt runs at each step of rewrap; only tests set it, to stop
+// the process there or to fail the step with an error.
+var crashAt = func(step string) error { return nil }
+
+// ChangePassword gives the signed-in member of staff the password next in
+// place of current, which they type again to prove it is them at the desk.
+// Every role may, for their own account only, while it is enabled.
+//
+// A wrong current password gives ErrCurrentPasswordWrong and counts as a
+// wrong password at sign-in: after a few, ErrWaitBeforeRetry, as on the
+// sign-in screen, so the form guesses no faster. The new password follows
+// the rule of every password (ErrNewPasswordTooShort) and differs from the
+// current one (ErrNewPasswordSame). A refusal changes nothing.
+//
+// The change is noted PasswordChanged in the journal, and made as rewrap
+// says: a crash leaves the old password working or the new one, never
+// neither.
+func (s *Session) ChangePassword(current, next string) error {
+	login := s.Account.Login
+	// Read the account again: it may have been disabled since signing in.
+	id, acc, err := Accounts(s.DB).FindOne("login", login)
+	if err != nil {
+		return err
+	}
+	if acc.Disabled {
+		return ErrAccountDisabled
+	}
+	if next == current {
+		return ErrNewPasswordSame
+	}
+	if err := store.CheckPassword(next); err != nil {
+		return ErrNewPasswordTooShort.With("min", store.MinPasswordLength).Because(err)
+	}
+	d := s.desk
+	if err := d.attempts.check(login, d.Now()); err != nil {
+		return err // the current password is not even tried
+	}
+	master, err := d.folder.Keyring().UnlockPassword(login, current)
+	if err == nil && !bytes.Equal(master, s.master) {
+		err = store.ErrWrongPassword // another folder's key: cannot happen, refuse all the same
+	}
+	if errors.Is(err, store.ErrWrongPassword) {
+		d.attempts.failed(login, d.Now())
+		return ErrCurrentPasswordWrong.Because(err)
+	}
+	if err != nil {
+		return err
+	}
+	d.attempts.succeeded(login)
+	return d.rewrap(s.DB, s.master, login, next, func(tx *store.Tx) error {
+		return s.who.Log(tx, actor.PasswordChanged, "", Kind+"/"+id)
+	})
 }
 
 // SetDisabled disables an account (it can no longer sign in, even with

@@ -197,6 +197,23 @@ func (f *Folder) SetPassword(master []byte, login, password string, opts Options
 	return nil
 }
 
+// SetPasswordUndoably is SetPassword, and also returns how to put the
+// keyring back as it was: for a caller whose next step fails, so that its
+// error still means nothing changed.
+func (f *Folder) SetPasswordUndoably(master []byte, login, password string, opts Options) (undo func() error, err error) {
+	old := f.keyring
+	if err := f.SetPassword(master, login, password, opts); err != nil {
+		return nil, err
+	}
+	return func() error {
+		if err := writeKeyring(f.storePath(), old); err != nil {
+			return ErrWriteFailed.Because(err)
+		}
+		f.keyring = old
+		return nil
+	}, nil
+}
+
 // RemovePassword removes login's keyslot.
 func (f *Folder) RemovePassword(login string) error {
 	if f.IsNew() {
