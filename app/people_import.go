@@ -106,7 +106,7 @@ func (imp *peopleImport) read(r fyne.URIReadCloser) {
 	u := imp.u
 	imp.file = r.URI().Name()
 	ppl, now := u.people, clock()
-	runTask(u, lang.L("Reading {{.File}}", map[string]any{"File": imp.file}),
+	runTask(u, lang.L("Reading {{.File}}", map[string]any{"File": imp.file}), jobPrepare,
 		func(ctx context.Context, progress func(float64, string)) (*importcsv.Preview, error) {
 			defer r.Close()
 			b, err := io.ReadAll(io.LimitReader(r, importcsv.MaxBytes+1))
@@ -122,7 +122,7 @@ func (imp *peopleImport) read(r fyne.URIReadCloser) {
 				progress(float64(checked)/float64(lines), lang.L("{{.Count}} lines checked", map[string]any{"Count": count(checked)}))
 				return ppl.FindDuplicates(p)
 			})
-		}, func(p *importcsv.Preview, err error) {
+		}, nil, func(p *importcsv.Preview, err error) {
 			if u.reportsScreens().imp != imp || u.session != imp.session {
 				return
 			}
@@ -398,36 +398,40 @@ func (imp *peopleImport) duplicateList() fyne.CanvasObject {
 }
 
 // commit writes the people of the lines kept, off the Fyne goroutine, with
-// progress and « Cancel ».
+// progress and « Cancel ». A lock lets it go on to its end.
 func (imp *peopleImport) commit() {
 	u := imp.u
 	imp.dlg.Hide()
 	db, who, p, now := imp.db, imp.who, imp.preview, clock()
 	hook := u.reportsScreens().importProgress
-	runTask(u, lang.L("Importing people"), func(ctx context.Context, progress func(float64, string)) (int, error) {
+	runTask(u, lang.L("Importing people"), jobImport, func(ctx context.Context, progress func(float64, string)) (int, error) {
 		return importcsv.Commit(ctx, db, who, p, now, func(written, of int) {
 			progress(float64(written)/float64(of), lang.L("{{.Written}} people of {{.Of}} written", map[string]any{"Written": count(written), "Of": count(of)}))
 			if hook != nil {
 				hook(written, of)
 			}
 		})
-	}, func(written int, err error) {
+	}, importOutcome, func(written int, err error) {
 		imp.done, imp.written = true, written
 		if u.session != imp.session {
-			return
+			return // Relais locked meanwhile
 		}
-		switch {
-		case errors.Is(err, context.Canceled):
-			imp.tell(lang.L("Import stopped: {{.Count}} people were imported, the first ones of the file. Importing the file again flags them as already registered.",
-				map[string]any{"Count": count(written)}))
-		case err != nil && written > 0:
-			imp.tell(lang.L("The import stopped after {{.Count}} people: {{.Problem}}", map[string]any{"Count": count(written), "Problem": Message(err)}))
-		case err != nil:
-			imp.tell(Message(err))
-		case written == 1:
-			imp.tell(lang.L("1 person imported. Find them with « People »."))
-		default:
-			imp.tell(lang.L("{{.Count}} people imported. Find them with « People ».", map[string]any{"Count": count(written)}))
-		}
+		imp.tell(importOutcome(written, err))
 	})
+}
+
+// importOutcome says how an import went.
+func importOutcome(written int, err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return lang.L("Import stopped: {{.Count}} people were imported, the first ones of the file. Importing the file again flags them as already registered.",
+			map[string]any{"Count": count(written)})
+	case err != nil && written > 0:
+		return lang.L("The import stopped after {{.Count}} people: {{.Problem}}", map[string]any{"Count": count(written), "Problem": Message(err)})
+	case err != nil:
+		return Message(err)
+	case written == 1:
+		return lang.L("1 person imported. Find them with « People ».")
+	}
+	return lang.L("{{.Count}} people imported. Find them with « People ».", map[string]any{"Count": count(written)})
 }

@@ -47,11 +47,13 @@ type reportsScreens struct {
 
 	// Set by tests: saveHook and openHook stand in for the file dialogs;
 	// a job waits for gate, when set, before it starts; importProgress
-	// hears each batch the import writes, on the importing goroutine.
+	// hears each batch the import writes, and taskProgress each progress
+	// of a job, on the job's goroutine.
 	saveHook       func(name string) (fyne.URIWriteCloser, error)
 	openHook       func() (fyne.URIReadCloser, error)
 	gate           chan struct{}
 	importProgress func(written, of int)
+	taskProgress   func(done float64)
 }
 
 func (u *UI) reportsScreens() *reportsScreens { return &u.reportsState }
@@ -577,7 +579,7 @@ func (v *reportsView) save(name, ext, title string, write writeJob, done func(pa
 		if w == nil {
 			return // the dialog was cancelled
 		}
-		runTask(u, title, func(ctx context.Context, progress func(float64, string)) (string, error) {
+		runTask(u, title, jobExport, func(ctx context.Context, progress func(float64, string)) (string, error) {
 			figure, err := write(ctx, w, progress)
 			if cerr := w.Close(); err == nil {
 				err = cerr
@@ -590,9 +592,14 @@ func (v *reportsView) save(name, ext, title string, write writeJob, done func(pa
 				return "", err
 			}
 			return figure, nil
+		}, func(figure string, err error) string {
+			if err != nil {
+				return lang.L("{{.Title}} ({{.File}}): {{.Outcome}}", map[string]any{"Title": title, "File": w.URI().Name(), "Outcome": resultText("", err)})
+			}
+			return done(w.URI().Path(), figure)
 		}, func(figure string, err error) {
 			if !v.alive() {
-				return
+				return // the section was left: Relais locked meanwhile
 			}
 			if err != nil {
 				v.showResult("", err)
@@ -618,14 +625,23 @@ func (v *reportsView) showResult(text string, err error) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		v.result.Importance = widget.WarningImportance
-		v.result.SetText(lang.L("Stopped: no file was kept."))
 	case err != nil:
 		v.result.Importance = widget.DangerImportance
-		v.result.SetText(Message(err))
 	default:
 		v.result.Importance = widget.SuccessImportance
-		v.result.SetText(text)
 	}
+	v.result.SetText(resultText(text, err))
+}
+
+// resultText is text, or what stopped the document.
+func resultText(text string, err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return lang.L("Stopped: no file was kept.")
+	case err != nil:
+		return Message(err)
+	}
+	return text
 }
 
 // task is a long job run off the Fyne goroutine behind a dialog with a
@@ -636,7 +652,8 @@ type task struct {
 	text   *widget.Label
 	cancel *widget.Button
 	stop   context.CancelFunc
-	last   atomic.Int64 // when progress was last shown, unix nanoseconds
+	done   <-chan struct{} // closed once the job is stopped
+	last   atomic.Int64    // when progress was last shown, unix nanoseconds
 }
 
 // progressEvery is the least time between two progress updates: more
@@ -646,9 +663,15 @@ const progressEvery = 100 * time.Millisecond
 // runTask runs work behind a progress dialog, then apply on the Fyne
 // goroutine once the dialog is gone. work's progress takes the share done
 // (0 to 1) and a line of text; it may be called from any goroutine.
-func runTask[T any](u *UI, title string, work func(ctx context.Context, progress func(float64, string)) (T, error), apply func(T, error)) {
+//
+// The job is one of the session's (lock_job.go): a lock stops a jobPrepare,
+// and lets an export or an import go on to its end; told then says, off
+// the Fyne goroutine, what it did, for the log and for the colleague's next
+// sign-in (apply still runs, but the section it would show in is gone).
+func runTask[T any](u *UI, title string, kind jobKind, work func(ctx context.Context, progress func(float64, string)) (T, error),
+	told func(T, error) string, apply func(T, error)) {
 	ctx, stop := context.WithCancel(context.Background())
-	t := &task{bar: widget.NewProgressBar(), text: widget.NewLabel(lang.X("reports.task.starting", "Starting…")), stop: stop}
+	t := &task{bar: widget.NewProgressBar(), text: widget.NewLabel(lang.X("reports.task.starting", "Starting…")), stop: stop, done: ctx.Done()}
 	t.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
 		stop()
 		t.cancel.Disable()
@@ -660,30 +683,63 @@ func runTask[T any](u *UI, title string, work func(ctx context.Context, progress
 	t.dlg.Show()
 	screens := u.reportsScreens()
 	screens.task = t
-	gate := screens.gate
+	gate, hear := screens.gate, screens.taskProgress
+	jobs := u.si.jobs
+	var job *lockJob
+	if jobs != nil {
+		job = jobs.start(kind, stop)
+	}
 	progress := func(done float64, text string) {
+		if job != nil {
+			job.setDone(done)
+		}
+		if hear != nil {
+			hear(done)
+		}
 		now := time.Now().UnixNano()
 		if last := t.last.Load(); done < 1 && now-last < int64(progressEvery) || !t.last.CompareAndSwap(last, now) {
 			return
+		}
+		if ctx.Err() != nil {
+			return // stopped: nobody waits for more, the window may be closing
 		}
 		u.do(func() {
 			if ctx.Err() == nil {
 				t.bar.SetValue(min(max(done, 0), 1))
 				t.text.SetText(text)
 			}
+			u.showFinishing() // the sign-in screen's line, after a lock
 		})
 	}
-	background(u, func() (T, error) {
+	u.busy.Add(1)
+	go func() { // ends when work returns, whether the window still shows the session or not
 		if gate != nil {
 			<-gate
 		}
-		return work(ctx, progress)
-	}, func(v T, err error) {
-		stop()
-		t.dlg.Hide()
-		if screens.task == t {
-			screens.task = nil
+		v, err := work(ctx, progress)
+		closed := false
+		if job != nil {
+			// After a lock, the last job's end closes the session, before
+			// anything is queued for the Fyne goroutine: closing the window
+			// waits for it there.
+			closed = jobs.end(job, func() string {
+				if told == nil {
+					return ""
+				}
+				return told(v, err)
+			})
 		}
-		apply(v, err)
-	})
+		u.do(func() {
+			defer u.busy.Add(-1)
+			stop()
+			t.dlg.Hide()
+			if screens.task == t {
+				screens.task = nil
+			}
+			apply(v, err)
+			if closed {
+				u.oldSessionClosed()
+			}
+		})
+	}()
 }

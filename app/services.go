@@ -21,8 +21,12 @@ type Options struct {
 }
 
 // signedIn is a session with the domain services the screens use (see
-// package workspace); zero while locked.
-type signedIn struct{ *workspace.Workspace }
+// package workspace), and its long jobs, which may outlive a lock
+// (lock_job.go); zero while locked.
+type signedIn struct {
+	*workspace.Workspace
+	jobs *sessionJobs
+}
 
 // openServices builds the services of a session just opened and starts
 // syncing with the partner centres; on failure it closes the session. It
@@ -33,7 +37,7 @@ func (u *UI) openServices(s *staff.Session, err error) (signedIn, error) {
 	if err != nil {
 		return signedIn{}, err
 	}
-	return signedIn{w}, nil
+	return signedIn{Workspace: w, jobs: newSessionJobs(w.Session.Account.Login, w.Close)}, nil
 }
 
 // close stops the session's background work, then closes the store.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -189,14 +190,37 @@ func (u *UI) writeBackup(w fyne.URIWriteCloser) {
 	p.backingUp.Show()
 	p.backingUp.Start()
 	p.backupResult.Hide()
-	session := u.session
+	session, jobs := u.session, u.si.jobs
+	var job *lockJob
+	if jobs != nil { // a lock lets the backup end before the session closes
+		job = jobs.start(jobBackup, func() {})
+	}
+	closed := false
 	background(u, func() (string, error) {
 		err := session.Backup(w)
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
+		if err != nil {
+			// A half-written backup is no backup: it must not be kept for one.
+			if derr := storage.Delete(w.URI()); derr != nil && !errors.Is(derr, storage.ErrNotExists) {
+				fyne.LogError("delete a failed backup", derr)
+			}
+		}
+		if job != nil {
+			closed = jobs.end(job, func() string {
+				if err != nil {
+					return lang.L("{{.Title}} ({{.File}}): {{.Outcome}}", map[string]any{"Title": lang.L("Backup"), "File": w.URI().Name(), "Outcome": Message(err)})
+				}
+				return lang.L("Backup written to {{.Path}}", map[string]any{"Path": w.URI().Path()})
+			})
+		}
 		return w.URI().Path(), err
 	}, func(path string, err error) {
+		if closed {
+			u.oldSessionClosed()
+			return // the settings page belongs to a session that is gone
+		}
 		p.backingUp.Stop()
 		p.backingUp.Hide()
 		p.backup.Enable()

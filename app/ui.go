@@ -71,6 +71,8 @@ type UI struct {
 	radarState   radarScreens
 	journalState journalScreens
 	reportsState reportsScreens
+	// lockJobs is the side of the jobs that outlive a lock (lock_job.go).
+	lockJobs lockJobState
 
 	// busy counts background jobs whose result is not applied yet; tests wait
 	// for it to reach zero.
@@ -100,6 +102,7 @@ func NewWith(a fyne.App, desk *staff.Desk, opts Options) *UI {
 	u.win.Resize(fyne.NewSize(1100, 720))
 	u.win.CenterOnScreen()
 	u.win.SetOnClosed(u.onClosed)
+	u.win.SetCloseIntercept(u.askToClose)
 	if desk.NeedsSetUp() {
 		u.showSetUp()
 	} else {
@@ -112,12 +115,17 @@ func NewWith(a fyne.App, desk *staff.Desk, opts Options) *UI {
 func (u *UI) Window() fyne.Window { return u.win }
 
 // onClosed closes the store when the window goes, so the data folder is
-// left clean for the next start.
+// left clean for the next start: a job still running is stopped first (the
+// close button asked, see askToClose).
 func (u *UI) onClosed() {
 	u.closed = true
 	u.closeSession()
+	u.stopJobs()
 }
 
+// closeSession detaches the session from the window at once: no screen or
+// dialog of it stays. The session itself closes now, or, when an export or
+// an import of it runs, once that job ended (lock_job.go).
 func (u *UI) closeSession() {
 	// No dialog stays over the sign-in screen: it may show a person's data.
 	if c := u.win.Canvas(); c != nil {
@@ -129,9 +137,7 @@ func (u *UI) closeSession() {
 		if g := u.panels().guides; g != nil {
 			g.closeViewer() // and its presentation window
 		}
-		if err := u.si.close(); err != nil {
-			fyne.LogError("close session", err)
-		}
+		u.letGo(u.si)
 		u.si = signedIn{}
 		u.session, u.people, u.sched, u.network, u.guides, u.radar = nil, nil, nil, nil, nil, nil
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -18,8 +19,13 @@ type unlockScreen struct {
 	unlock, restore *widget.Button
 	forgot          *widget.Button
 	notice          *widget.Label // why the screen shows: locked when idle, another user
-	working         *widget.Activity
-	problem         *widget.Label
+	// finishing says that a job started before the lock is finishing, and
+	// that a sign-in waits for it (lock_job.go).
+	finishing *widget.Label
+	working   *widget.Activity
+	problem   *widget.Label
+	signingIn bool // a sign-in runs, or waits for the old session to close
+	waiting   bool // the sign-in waits for the old session to close
 }
 
 func (u *UI) showUnlock() { u.showUnlockWith("", u.lastLogin()) }
@@ -28,11 +34,12 @@ func (u *UI) showUnlock() { u.showUnlockWith("", u.lastLogin()) }
 // when empty) and login filled in (the login field focused when empty).
 func (u *UI) showUnlockWith(notice, login string) {
 	s := &unlockScreen{
-		login:    widget.NewEntry(),
-		password: widget.NewPasswordEntry(),
-		working:  widget.NewActivity(),
-		problem:  problemLabel(),
-		notice:   widget.NewLabel(notice),
+		login:     widget.NewEntry(),
+		password:  widget.NewPasswordEntry(),
+		working:   widget.NewActivity(),
+		problem:   problemLabel(),
+		notice:    widget.NewLabel(notice),
+		finishing: paragraph(""),
 	}
 	u.unlock = s
 	s.notice.Wrapping = fyne.TextWrapWord
@@ -48,6 +55,7 @@ func (u *UI) showUnlockWith(notice, login string) {
 	s.restore = widget.NewButtonWithIcon(lang.L("Restore a backup"), theme.UploadIcon(), u.startRestore)
 	s.forgot = widget.NewButtonWithIcon(lang.L("Forgotten password…"), theme.QuestionIcon(), u.showForgottenPassword)
 	s.working.Hide()
+	s.finishing.Hide()
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Login"), s.login),
@@ -60,6 +68,7 @@ func (u *UI) showUnlockWith(notice, login string) {
 		title,
 		paragraph(lang.L("The data of this centre is encrypted. Sign in to open it.")),
 		s.notice,
+		s.finishing,
 		form,
 		s.problem,
 		container.NewHBox(layout.NewSpacer(), s.working, s.unlock),
@@ -67,6 +76,7 @@ func (u *UI) showUnlockWith(notice, login string) {
 		container.NewHBox(s.forgot, layout.NewSpacer(), s.restore),
 		small(lang.L("Data folder: {{.dir}}", map[string]any{"dir": u.desk.Dir()})),
 	))
+	u.showFinishing()
 	if notice != "" {
 		// Laid out once at its width, the wrapped notice knows its height.
 		u.win.Content().Refresh()
@@ -96,26 +106,36 @@ func (u *UI) lastLogin() string {
 }
 
 // signIn unlocks the store in the background: deriving the key from the
-// password takes about half a second.
+// password takes about half a second. While a session let go at the lock
+// still finishes a job, the sign-in waits for it to close first.
 func (u *UI) signIn() {
 	s := u.unlock
 	if s.unlock.Disabled() {
 		return
 	}
 	login, password := s.login.Text, s.password.Text
+	old, _ := u.finishing()
 	// A previous problem stays until the answer comes, so the form does not
 	// jump while the key is derived.
+	s.signingIn, s.waiting = true, old != nil
 	s.unlock.Disable()
-	s.restore.Disable()
 	s.working.Show()
 	s.working.Start()
+	u.showFinishing()
 	background(u, func() (signedIn, error) {
+		if old != nil {
+			<-old.closed // Badger opens the folder once
+			if u.lockJobs.quitting.Load() {
+				return signedIn{}, context.Canceled // the window closed meanwhile
+			}
+		}
 		return u.openServices(u.desk.SignIn(login, password))
 	}, func(si signedIn, err error) {
+		s.signingIn, s.waiting = false, false
 		s.working.Stop()
 		s.working.Hide()
 		s.unlock.Enable()
-		s.restore.Enable()
+		u.showFinishing()
 		if err != nil {
 			setProblem(s.problem, Message(err))
 			s.password.SetText("")
@@ -127,7 +147,42 @@ func (u *UI) signIn() {
 		}
 		u.app.Preferences().SetString(prefLastLogin, si.Session.Account.Login)
 		u.showHome()
+		u.tellAfterLock(si.Session.Account.Login)
 	})
+}
+
+// showFinishing shows, on the sign-in screen, the line about a job of the
+// session let go that is finishing, and keeps what would open the store
+// (restoring a backup, a new password with the recovery key) disabled
+// until that session is closed.
+func (u *UI) showFinishing() {
+	s := u.unlock
+	if s == nil || u.screen != screenUnlock {
+		return
+	}
+	text := ""
+	old, finishing := u.finishing()
+	if finishing {
+		if j, ok := old.current(); ok {
+			text = finishingText(j, s.waiting)
+		}
+	}
+	if s.finishing.Text != text || s.finishing.Visible() != (text != "") {
+		s.finishing.SetText(text)
+		if text == "" {
+			s.finishing.Hide()
+		} else {
+			s.finishing.Show()
+		}
+		u.win.Content().Refresh() // laid out again, the wrapped line takes its height
+	}
+	for _, b := range []*widget.Button{s.restore, s.forgot} {
+		if finishing || s.signingIn {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
 }
 
 // lock closes the session and goes back to the unlock screen.
