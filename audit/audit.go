@@ -14,6 +14,11 @@
 // hold; the chain of the store as it was backed up stays, complete with
 // what partners send back of its later entries.
 //
+// Entries are kept for a year (RetentionMonths): each computer's daily
+// purge (rgpd's, which calls Purge) deletes the oldest entries of its own
+// chain and writes where the chain now starts (a StartKind record), which
+// Check then checks the chain from.
+//
 // The log never holds a person's name or any of their data: only the ids
 // of the person and of the record concerned. It does hold the member of
 // staff's login, name and role: that is the point of it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"relais/problem"
 	"relais/store"
@@ -41,6 +42,16 @@ const (
 	// Forked: two versions of entry From met (a conflict record keeps the
 	// other).
 	Forked BreakKind = "forked"
+	// Early: the chain was purged (its entries 1..To deleted, see Purge)
+	// while they, or the first entry kept, were younger than the
+	// retention allows, Skew included: recent entries were cut and the
+	// cut dressed up as a purge.
+	Early BreakKind = "early"
+	// BadStart: the start of a purged chain (its Start record) does not
+	// match entry From, the first kept: its prev is not the hash the start
+	// holds, or the start lies past the chain's head, or another computer
+	// than the chain's wrote it. From is 0 when the start does not decode.
+	BadStart BreakKind = "bad_start"
 )
 
 // Break is one place where a chain is not what it should be.
@@ -58,7 +69,8 @@ var breakProblems = map[string]*problem.Problem{}
 
 func init() {
 	for _, k := range []string{"missing", "missing_one", "deleted", "changed", "rewritten", "undecodable",
-		"undecodable_id", "late", "late_one", "foreign", "foreign_one", "displaced", "forked"} {
+		"undecodable_id", "late", "late_one", "foreign", "foreign_one", "displaced", "forked",
+		"early", "bad_start", "start_damaged"} {
 		breakProblems[k] = problem.Register("audit.break." + k)
 	}
 }
@@ -73,6 +85,8 @@ func (b Break) Problem(centre string) *problem.Problem {
 		key = "undecodable_id"
 	case b.Kind == Foreign && b.From == 0:
 		key, count = "displaced", b.To
+	case b.Kind == BadStart && b.From == 0:
+		key = "start_damaged"
 	case (b.Kind == Missing || b.Kind == Late || b.Kind == Foreign) && b.From == b.To:
 		key += "_one"
 	}
@@ -100,6 +114,9 @@ type Chain struct {
 	// Head is the number of the last entry this store appended to the
 	// chain, 0 when another computer writes it.
 	Head uint64
+	// First is the first entry kept once the chain was purged (its Start),
+	// 0 when it never was.
+	First uint64
 }
 
 // Report is the result of Check.
@@ -165,7 +182,23 @@ func (r *Report) add(b Break) {
 //     that part.
 //   - Entries never written: the log sees what the services record, in the
 //     same transaction as each change, and nothing of what bypasses them.
-func Check(db *store.DB) (Report, error) {
+//
+// A chain its computer purged (see Purge) starts at its Start record's
+// First rather than at 1: entries before it are not reported, the first
+// kept must hold the hash the start holds, and entries missing after it
+// are reported as anywhere else. A start is a break (Early) when the last
+// entry it deleted, or the first it kept, is younger than the retention
+// at now plus Skew (a purge whose clock ran up to Skew ahead of this
+// computer's is accepted). The purge writes its tombstones and the start
+// in one transaction, so partners receive them together; a copy that gets
+// only the tombstones (a sync cut in the middle, a relay that sent part of
+// the feed) reports the deleted entries until the start arrives, and one
+// that gets only the start reports nothing: the entries it still holds
+// before First are checked as any others.
+func Check(db *store.DB) (Report, error) { return CheckAt(db, time.Now()) }
+
+// CheckAt is Check with now as the time the retention is counted from.
+func CheckAt(db *store.DB, now time.Time) (Report, error) {
 	var rep Report
 	chains := map[string]*chainState{}
 	get := func(id string) *chainState {
@@ -176,8 +209,33 @@ func Check(db *store.DB) (Report, error) {
 		}
 		return c
 	}
+	// The starts of purged chains, before their entries.
+	youngest := Cutoff(now).Add(Skew)
+	err := db.Scan(StartKind, "", func(r store.Record) error {
+		if !chainPattern.MatchString(r.ID) {
+			rep.add(Break{Kind: Undecodable, Record: StartKind + "/" + r.ID})
+			return nil
+		}
+		st, ok := decodeStart(r.Body)
+		if !ok {
+			rep.add(Break{Chain: r.ID, Kind: BadStart, Record: StartKind + "/" + r.ID})
+			return nil
+		}
+		c := get(r.ID)
+		c.start, c.First = st, st.First
+		if ChainOf(r.ModifiedBy) != r.ID {
+			rep.add(Break{Chain: r.ID, Kind: BadStart, From: st.First, To: st.First})
+		}
+		if st.LastAt.After(youngest) {
+			c.early = true
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
 	// The scan is by id, so each chain's entries come in order.
-	err := db.Scan(Kind, "", func(r store.Record) error {
+	err = db.Scan(Kind, "", func(r store.Record) error {
 		chain, seq, ok := splitID(r.ID)
 		if !ok {
 			rep.add(Break{Kind: Undecodable, Record: r.ID})
@@ -201,6 +259,14 @@ func Check(db *store.DB) (Report, error) {
 		if c.Last == seq-1 && c.lastHash != "" && e.Prev != c.lastHash {
 			rep.add(Break{Chain: chain, Kind: Changed, From: seq - 1, To: seq - 1})
 		}
+		if c.First > 0 && seq == c.First {
+			if e.Prev != c.start.Prev {
+				rep.add(Break{Chain: chain, Kind: BadStart, From: seq, To: seq})
+			}
+			if e.At.After(youngest) {
+				c.early = true
+			}
+		}
 		c.after(&rep, db, seq, hashOf(r.Body))
 		return nil
 	})
@@ -218,9 +284,15 @@ func Check(db *store.DB) (Report, error) {
 		c := get(r.ID)
 		c.Head = h.Seq
 		switch {
-		case c.Last < h.Seq:
+		case c.First > 0 && c.First-1 > h.Seq:
+			rep.add(Break{Chain: r.ID, Kind: BadStart, From: c.First, To: c.First})
+		case c.First > 0 && c.First-1 == h.Seq && c.Last < c.First:
+			if h.Hash != c.start.Prev {
+				rep.add(Break{Chain: r.ID, Kind: BadStart, From: c.First, To: c.First})
+			}
+		case max(c.Last+1, c.First) <= h.Seq && c.Last < h.Seq:
 			// The last entries are gone: cut off, deleted, or never kept.
-			c.gap(&rep, db, c.Last+1, h.Seq)
+			c.gap(&rep, db, max(c.Last+1, c.First), h.Seq)
 		case c.Last > h.Seq && r.ID == own:
 			rep.add(Break{Chain: r.ID, Kind: Foreign, From: h.Seq + 1, To: c.Last})
 		}
@@ -257,6 +329,14 @@ func Check(db *store.DB) (Report, error) {
 		return rep, err
 	}
 	for _, c := range chains {
+		if c.First > 0 && c.Last < c.First && c.Head == 0 {
+			// Purged, and nothing kept arrived: a purge keeps at least
+			// its first entry.
+			c.gap(&rep, db, c.First, c.First)
+		}
+		if c.early {
+			rep.add(Break{Chain: c.ID, Kind: Early, From: 1, To: c.First - 1})
+		}
 		c.Centres = make([]string, 0, len(c.centres))
 		for id := range c.centres {
 			c.Centres = append(c.Centres, id)
@@ -283,13 +363,14 @@ type chainState struct {
 	Chain
 	centres  map[string]bool
 	lastHash string // of entry Last's body; "" when it did not decode
+	start    Start  // where a purged chain starts (First > 0)
+	early    bool   // its start deleted entries younger than the retention
 }
 
 // after moves the walk to entry seq, reporting the gap before it.
 func (c *chainState) after(rep *Report, db *store.DB, seq uint64, hash string) {
-	switch {
-	case seq > c.Last+1:
-		c.gap(rep, db, c.Last+1, seq-1)
+	if from := max(c.Last+1, c.First); seq > from {
+		c.gap(rep, db, from, seq-1)
 	}
 	c.Last, c.lastHash = seq, hash
 }

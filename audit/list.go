@@ -92,8 +92,8 @@ func (l *Log) Journal(who *actor.Actor) (Journal, error) {
 	return Journal{l}, nil
 }
 
-// Check is Check on the journal's store.
-func (j Journal) Check() (Report, error) { return Check(j.l.db) }
+// Check is Check on the journal's store, at the log's clock.
+func (j Journal) Check() (Report, error) { return CheckAt(j.l.db, j.l.Now()) }
 
 // List returns at most limit entries that pass f, newest first, from every
 // chain of the network this store holds. Each criterion of f has its index,

@@ -2,8 +2,10 @@ package audit_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -209,4 +211,89 @@ func openTemp(rt *rapid.T) (*store.DB, func()) {
 		rt.Fatal(err)
 	}
 	return db, func() { db.Close(); f.Close(); os.RemoveAll(dir) }
+}
+
+// Two replicas append, purge their own chain as time goes by (months at a
+// time), and exchange records in any order: each checks clean at every
+// step, and once they have exchanged everything, each holds of the other's
+// chain only tombstones before its start.
+func TestPropertyPurgedChainsCheckCleanEverywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("property test: a few seconds")
+	}
+	purged := 0 // entries purged over all runs: the property is not vacuous
+	defer func() {
+		if purged == 0 {
+			t.Error("no run purged anything")
+		}
+	}()
+	rapid.Check(t, func(rt *rapid.T) {
+		now := time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
+		var dbs [2]*store.DB
+		var logs [2]*audit.Log
+		for i := range dbs {
+			db, done := openTemp(rt)
+			defer done()
+			dbs[i], logs[i] = db, audit.Open(db)
+			logs[i].Now = func() time.Time { return now }
+		}
+		checkAll := func(when string) {
+			for k, db := range dbs {
+				rep, err := audit.CheckAt(db, now)
+				if err != nil || !rep.OK() {
+					rt.Fatalf("%s, replica %d: breaks %v (%v)", when, k, rep.Breaks, err)
+				}
+			}
+		}
+		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
+		for range steps {
+			i := rapid.IntRange(0, 1).Draw(rt, "replica")
+			switch rapid.IntRange(0, 3).Draw(rt, "do") {
+			case 0:
+				n := rapid.IntRange(1, 4).Draw(rt, "n")
+				err := dbs[i].Update(func(tx *store.Tx) error {
+					for range n {
+						now = now.Add(time.Minute)
+						if err := logs[i].Record(tx, marie, actor.Event{Action: actor.PersonRead, Person: awa}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					rt.Fatal(err)
+				}
+			case 1:
+				now = now.Add(time.Duration(rapid.IntRange(1, 200).Draw(rt, "days")) * 24 * time.Hour)
+			case 2:
+				s, err := audit.Purge(context.Background(), dbs[i], now)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				purged += s.Deleted
+			case 3:
+				storetest.Exchange(t, dbs[i], dbs[1-i])
+			}
+			checkAll("during")
+		}
+		storetest.Exchange(t, dbs[0], dbs[1])
+		storetest.Exchange(t, dbs[1], dbs[0])
+		checkAll("after the exchange")
+		for i, db := range dbs {
+			other := dbs[1-i]
+			chain := audit.ChainOf(other.Replica())
+			rep, _ := audit.CheckAt(other, now)
+			var first uint64
+			for _, c := range rep.Chains {
+				if c.ID == chain {
+					first = c.First
+				}
+			}
+			for seq := uint64(1); seq < first; seq++ {
+				if r, err := db.GetAny(audit.Kind, audit.EntryID(chain, seq)); err != nil || !r.Deleted {
+					rt.Fatalf("replica %d holds entry %d of a chain purged up to %d: %+v (%v)", i, seq, first, r.Meta, err)
+				}
+			}
+		}
+	})
 }

@@ -56,6 +56,14 @@ func (c *copyOf) system() *actor.Actor {
 	return actor.System(c.centre).Recording(audit.Open(c.db))
 }
 
+// systemAt is Relais itself on this copy, its journal entries dated at:
+// the purge's own clock, as in the app.
+func (c *copyOf) systemAt(at time.Time) *actor.Actor {
+	l := audit.Open(c.db)
+	l.Now = func() time.Time { return at }
+	return actor.System(c.centre).Recording(l)
+}
+
 // register writes a person; consent shares them with the partners.
 func (c *copyOf) register(t testing.TB, first, last string, consent bool) string {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 
 	"relais/actor"
 	"relais/appointments"
+	"relais/audit"
 	"relais/people"
 	"relais/store"
 )
@@ -16,6 +17,9 @@ type Summary struct {
 	Erased     int // people erased for having no activity for longer than the retention
 	Reerased   int // erased people of whom something had come back (a partner's older copy)
 	Anonymised int // appointments and walk-ins older than the retention, anonymised
+	// Journal is the number of this computer's audit log entries deleted
+	// for being older than the log's retention (audit.RetentionMonths).
+	Journal int
 }
 
 // Batch sizes: each batch is one durable transaction, small enough for one
@@ -43,6 +47,11 @@ const (
 //   - an appointment or walk-in older than its centre's details retention
 //     is anonymised (appointments.AnonymiseIn): the counts stay.
 //   - an erased person of whom something came back is erased again.
+//   - the entries of this copy's own audit chain older than the audit
+//     log's retention (audit.Purge: twelve months, fixed) are deleted, in
+//     batches; each copy purges its own chain and its partners receive
+//     the tombstones. The purge notes one line (actor.PurgeRun) in the
+//     journal when it did anything, and nothing per entry.
 //
 // Every copy purges the same shared records alike: the tombstones and
 // anonymised bodies two copies write on their own are identical, and
@@ -70,6 +79,11 @@ func purge(ctx context.Context, a *actor.Actor, db *store.DB, now time.Time) (Su
 		return s, err
 	}
 	if s.Anonymised, err = anonymiseOld(ctx, db, pol, now); err != nil {
+		return s, err
+	}
+	j, err := audit.Purge(ctx, db, now)
+	s.Journal = j.Deleted
+	if err != nil {
 		return s, err
 	}
 	if s == (Summary{}) {

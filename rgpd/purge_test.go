@@ -9,6 +9,7 @@ import (
 
 	"relais/actor"
 	"relais/appointments"
+	"relais/audit"
 	"relais/rgpd"
 	"relais/store"
 	"relais/store/storetest"
@@ -25,14 +26,15 @@ func TestPurgeBoundary(t *testing.T) {
 	appt := a.appointment(t, awa, last, true)
 	a.followUp(t, awa, last.AddDate(0, -2, 0), true)
 
-	s := must(rgpd.Purge(a.system(), a.db, months(last, 24, -1)))
+	// The purges note in the journal at their own time, as in the app.
+	s := must(rgpd.Purge(a.systemAt(months(last, 24, -1)), a.db, months(last, 24, -1)))
 	if !alive(t, a.db, awa) || s.Erased != 0 {
 		t.Fatalf("a day before the boundary: erased %d, Awa alive %v; want kept", s.Erased, alive(t, a.db, awa))
 	}
 	if got := auditCount(t, a.db, actor.PurgeRun); got != 0 {
 		t.Errorf("%d purge runs in the audit log after a purge with nothing due, want 0", got)
 	}
-	s = must(rgpd.Purge(a.system(), a.db, months(last, 24, 1)))
+	s = must(rgpd.Purge(a.systemAt(months(last, 24, 1)), a.db, months(last, 24, 1)))
 	if alive(t, a.db, awa) || s.Erased != 1 {
 		t.Fatalf("a day after the boundary: erased %d, Awa alive %v; want erased", s.Erased, alive(t, a.db, awa))
 	}
@@ -51,7 +53,7 @@ func TestPurgeBoundary(t *testing.T) {
 	}
 	// Nothing left to do: a purge the next day erases nothing more.
 	seq := a.db.LastSequence()
-	s = must(rgpd.Purge(a.system(), a.db, months(last, 24, 2)))
+	s = must(rgpd.Purge(a.systemAt(months(last, 24, 2)), a.db, months(last, 24, 2)))
 	if s != (rgpd.Summary{}) || a.db.LastSequence() != seq {
 		t.Errorf("the next purge did %+v and wrote %d records, want nothing", s, a.db.LastSequence()-seq)
 	}
@@ -244,5 +246,47 @@ func TestPurgerRunsAtStartAndEveryPeriod(t *testing.T) {
 	case <-stopped:
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not stop with its context")
+	}
+}
+
+// TestPurgeDeletesTheJournalPastItsRetention: the daily purge deletes this
+// copy's journal entries older than a year (all but the youngest of them,
+// kept as the witness of the cut), notes one line that it ran, leaves the
+// journal checking clean, and the next day writes nothing.
+func TestPurgeDeletesTheJournalPastItsRetention(t *testing.T) {
+	a := newCopy(t, "Les Tilleuls")
+	start := time.Date(2026, time.February, 2, 9, 0, 0, 0, time.UTC)
+	l := audit.Open(a.db)
+	at := start
+	l.Now = func() time.Time { at = at.Add(time.Hour); return at }
+	who := actor.New("marie", "Marie", actor.Mediator, a.centre).Recording(l)
+	for range 30 {
+		must0(t, a.db.Update(func(tx *store.Tx) error { return who.Log(tx, actor.SignedIn, "", "") }))
+	}
+	// A day before the first entry is a year old: nothing due.
+	now := start.AddDate(1, 0, -1)
+	seq := a.db.LastSequence()
+	if s := must(rgpd.Purge(a.systemAt(now), a.db, now)); s != (rgpd.Summary{}) || a.db.LastSequence() != seq {
+		t.Fatalf("a day early: %+v, %d records written; want nothing", s, a.db.LastSequence()-seq)
+	}
+	// A day after the last one is: 29 go, the last stays.
+	now = at.AddDate(1, 0, 1)
+	if s := must(rgpd.Purge(a.systemAt(now), a.db, now)); s.Journal != 29 {
+		t.Fatalf("a day after: %+v, want 29 journal entries deleted", s)
+	}
+	if n := auditCount(t, a.db, actor.SignedIn); n != 1 {
+		t.Errorf("%d sign-ins left in the journal, want 1 (the witness)", n)
+	}
+	if n := auditCount(t, a.db, actor.PurgeRun); n != 1 {
+		t.Errorf("%d purge runs noted, want 1", n)
+	}
+	rep, err := audit.CheckAt(a.db, now)
+	if err != nil || !rep.OK() {
+		t.Errorf("check after the purge: %v, %v", rep.Breaks, err)
+	}
+	now = now.Add(24 * time.Hour)
+	seq = a.db.LastSequence()
+	if s := must(rgpd.Purge(a.systemAt(now), a.db, now)); s != (rgpd.Summary{}) || a.db.LastSequence() != seq {
+		t.Errorf("the next day: %+v, %d records written; want nothing", s, a.db.LastSequence()-seq)
 	}
 }
