@@ -79,7 +79,7 @@ func (u *UI) showPasswordChange() {
 func (c *passwordChange) submit(u *UI, session *staff.Session) {
 	c.show(u, "")
 	if c.next.Text != c.again.Text {
-		c.show(u, Message(staff.ErrNewPasswordsDiffer))
+		c.show(u, Message(staff.ErrPasswordMismatch))
 		return
 	}
 	current, next := c.current.Text, c.next.Text

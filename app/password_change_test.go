@@ -194,7 +194,7 @@ func TestChangeMyPasswordAtTheFrontDesk(t *testing.T) {
 		want                 error
 	}{
 		{"wrong current password", "le the a la menthe", newPassword, newPassword, staff.ErrCurrentPasswordWrong},
-		{"new passwords differ", receptionPassword, newPassword, newPassword + "!", staff.ErrNewPasswordsDiffer},
+		{"new passwords differ", receptionPassword, newPassword, newPassword + "!", staff.ErrPasswordMismatch},
 		{"new password too short", receptionPassword, "soupe", "soupe", staff.ErrNewPasswordTooShort.With("min", store.MinPasswordLength)},
 		{"new password is the current one", receptionPassword, receptionPassword, receptionPassword, staff.ErrNewPasswordSame},
 	} {

@@ -427,9 +427,7 @@ func (s seenRows) add(p people.Person, line int) int {
 			first = l
 		}
 	}
-	words := strings.Fields(textfold.String(p.FirstName + " " + p.LastName))
-	slices.Sort(words)
-	if name := strings.Join(words, " "); name != "" {
+	if name := people.NameWords(p); name != "" {
 		for _, r := range s.byName[name] {
 			if r.year == 0 || p.BirthYear == 0 || r.year == p.BirthYear {
 				earlier(r.line)

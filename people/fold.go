@@ -50,7 +50,10 @@ const (
 	anyYear     = "*"
 )
 
-func nameWords(p Person) string {
+// NameWords is what two people must share to be namesakes: their folded
+// name words, sorted (so a first and last name typed the wrong way round
+// still meet).
+func NameWords(p Person) string {
 	words := strings.Fields(fold(p.FirstName + " " + p.LastName))
 	slices.Sort(words)
 	return strings.Join(words, " ")
@@ -58,7 +61,7 @@ func nameWords(p Person) string {
 
 // dupKeys are the values of the "dupkey" index for p.
 func dupKeys(p Person) []string {
-	words := nameWords(p)
+	words := NameWords(p)
 	if words == "" {
 		return nil
 	}
@@ -73,7 +76,7 @@ func dupKeys(p Person) []string {
 // by name are found: same words and same year, or a year unknown on
 // either side.
 func dupQueries(p Person) []string {
-	words := nameWords(p)
+	words := NameWords(p)
 	switch {
 	case words == "":
 		return nil

@@ -472,9 +472,6 @@ var (
 	ErrNewPasswordTooShort = problem.Register("staff.new_password_too_short")
 	// ErrNewPasswordSame: the new password is the current one.
 	ErrNewPasswordSame = problem.Register("staff.new_password_same")
-	// ErrNewPasswordsDiffer: the new password typed twice is not the same
-	// both times; the form checks it before calling ChangePassword.
-	ErrNewPasswordsDiffer = problem.Register("staff.new_passwords_differ")
 )
 
 // The steps of rewrap (changing or resetting a password) a test may stop
