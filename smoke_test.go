@@ -50,33 +50,23 @@ func TestSmoke(t *testing.T) {
 		home := s.waitForChange(t, "home", wrong)
 		// « Réseau », sixth in the navigation list (window at 90,40 on the
 		// 1280×800 screen, rows 39 pixels apart from 119).
-		s.xdotool(t, "mousemove", "--sync", "150", "314", "click", "1")
-		netw := s.waitForChange(t, "network", home)
+		netw := s.clickAndWait(t, 150, 314, "network", home)
 		// Its second tab, « Conflits ».
-		s.xdotool(t, "mousemove", "--sync", "540", "120", "click", "1")
-		conflicts := s.waitForChange(t, "conflicts", netw)
+		conflicts := s.clickAndWait(t, 540, 120, "conflicts", netw)
 		// « Rapports », seventh: this month's figures and charts; then
 		// « Journal », eighth: who read or changed which file.
-		s.xdotool(t, "mousemove", "--sync", "150", "353", "click", "1")
-		reports := s.waitForChange(t, "reports", conflicts)
-		s.xdotool(t, "mousemove", "--sync", "150", "392", "click", "1")
-		journal := s.waitForChange(t, "journal", reports)
+		reports := s.clickAndWait(t, 150, 353, "reports", conflicts)
+		journal := s.clickAndWait(t, 150, 392, "journal", reports)
 		// « Radar », fifth: the network's list for an administrator; then
 		// the first person of the list and their case.
-		s.xdotool(t, "mousemove", "--sync", "150", "275", "click", "1")
-		radar := s.waitForChange(t, "radar", journal)
-		s.xdotool(t, "mousemove", "--sync", "400", "410", "click", "1")
-		radarCase := s.waitForChange(t, "radar-case", radar)
+		radar := s.clickAndWait(t, 150, 275, "radar", journal)
+		radarCase := s.clickAndWait(t, 400, 410, "radar-case", radar)
 		// « Guides », fourth; then the first guide of the list.
-		s.xdotool(t, "mousemove", "--sync", "150", "236", "click", "1")
-		list := s.waitForChange(t, "guides", radarCase)
-		s.xdotool(t, "mousemove", "--sync", "500", "300", "click", "1")
-		viewer := s.waitForChange(t, "guide-viewer", list)
+		list := s.clickAndWait(t, 150, 236, "guides", radarCase)
+		viewer := s.clickAndWait(t, 500, 300, "guide-viewer", list)
 		// « Suivant », then « Montrer à la personne »: a second window.
-		s.xdotool(t, "mousemove", "--sync", "1000", "735", "click", "1")
-		next := s.waitForChange(t, "guide-step2", viewer)
-		s.xdotool(t, "mousemove", "--sync", "1080", "127", "click", "1")
-		s.waitForChange(t, "presentation", next)
+		next := s.clickAndWait(t, 1000, 735, "guide-step2", viewer)
+		s.clickAndWait(t, 1080, 127, "presentation", next)
 	})
 
 	// The auto-lock sees the mouse through the real driver: moving it keeps
@@ -296,6 +286,14 @@ func (s *session) screenshot(t *testing.T, name string) image.Image {
 // waitForChange takes screenshots until the screen is another one than
 // before (a blinking cursor is not enough), for up to 20 s, and keeps the
 // last one under name.
+// clickAndWait clicks at x,y on the screen and waits for the window to
+// change from before, as waitForChange.
+func (s *session) clickAndWait(t *testing.T, x, y int, name string, before image.Image) image.Image {
+	t.Helper()
+	s.xdotool(t, "mousemove", "--sync", strconv.Itoa(x), strconv.Itoa(y), "click", "1")
+	return s.waitForChange(t, name, before)
+}
+
 func (s *session) waitForChange(t *testing.T, name string, before image.Image) image.Image {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)

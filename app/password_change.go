@@ -109,7 +109,11 @@ func (c *passwordChange) submit(u *UI, session *staff.Session) {
 }
 
 // show shows the problem text ("" hides it) and fits the dialog around it.
-func (c *passwordChange) show(u *UI, text string) {
-	setProblem(c.problem, text)
-	fitDialog(u, c.dlg, 560)
+func (c *passwordChange) show(u *UI, text string) { showInPasswordDialog(u, c.dlg, c.problem, text) }
+
+// showInPasswordDialog shows a password dialog's problem text ("" hides
+// it) and fits the dialog around it: the change and the reset share it.
+func showInPasswordDialog(u *UI, dlg dialog.Dialog, problem *widget.Label, text string) {
+	setProblem(problem, text)
+	fitDialog(u, dlg, 560)
 }

@@ -68,12 +68,11 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 	cancel := widget.NewButton(lang.L("Cancel"), func() { r.dlg.Hide() })
 	r.save = widget.NewButtonWithIcon(lang.L("Save the new password"), theme.ConfirmIcon(), nil)
 	r.save.Importance = widget.HighImportance
+	show := func(text string) { showInPasswordDialog(u, r.dlg, r.problem, text) }
 	r.save.OnTapped = func() {
-		setProblem(r.problem, "")
-		fitDialog(u, r.dlg, 560)
+		show("")
 		if r.pass.Text != r.again.Text {
-			setProblem(r.problem, Message(staff.ErrPasswordMismatch))
-			fitDialog(u, r.dlg, 560)
+			show(Message(staff.ErrPasswordMismatch))
 			return
 		}
 		code, login, password := strings.TrimSpace(r.key.Text), r.login.Text, r.pass.Text
@@ -83,8 +82,7 @@ func (u *UI) showPasswordReset(login string, askLogin bool, reset func(code, log
 		}, func(_ struct{}, err error) {
 			r.save.Enable()
 			if err != nil {
-				setProblem(r.problem, Message(err))
-				fitDialog(u, r.dlg, 560)
+				show(Message(err))
 				return
 			}
 			r.dlg.Hide()
